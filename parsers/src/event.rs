@@ -1,0 +1,243 @@
+//! The normalized event model every log parser produces (DESIGN.md, data flow step 6).
+//!
+//! An [`Event`] carries its UTC time, the host named by the line itself (if any) and a typed
+//! [`EventKind`]. Source file, line number and format are added by the caller, which knows them.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// One normalized event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub time: DateTime<Utc>,
+    /// Host named by the line itself (syslog HOSTNAME, journald `_HOSTNAME`, …), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    FirewallDeny(FirewallDeny),
+    Ban(Ban),
+    IpsAlert(IpsAlert),
+    RateLimit(RateLimit),
+    Overload(Overload),
+    Lifecycle(Lifecycle),
+    Listening(Listening),
+    Shutdown(Shutdown),
+    Boot(Boot),
+}
+
+impl EventKind {
+    /// The snake_case name used in reports (`firewall_deny`, `lifecycle`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::FirewallDeny(_) => "firewall_deny",
+            EventKind::Ban(_) => "ban",
+            EventKind::IpsAlert(_) => "ips_alert",
+            EventKind::RateLimit(_) => "rate_limit",
+            EventKind::Overload(_) => "overload",
+            EventKind::Lifecycle(_) => "lifecycle",
+            EventKind::Listening(_) => "listening",
+            EventKind::Shutdown(_) => "shutdown",
+            EventKind::Boot(_) => "boot",
+        }
+    }
+
+    /// The destination address of a network event, used for host attribution.
+    pub fn destination(&self) -> Option<IpAddr> {
+        match self {
+            EventKind::FirewallDeny(d) => d.dst,
+            EventKind::IpsAlert(a) => a.dst,
+            EventKind::RateLimit(r) => r.dst,
+            _ => None,
+        }
+    }
+}
+
+/// Transport protocol as logged. Unknown values are data, not errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Proto {
+    Tcp,
+    Udp,
+    Icmp,
+    Other(String),
+}
+
+impl Proto {
+    pub fn from_text(s: &str) -> Proto {
+        match s.to_ascii_lowercase().as_str() {
+            "tcp" | "6" => Proto::Tcp,
+            "udp" | "17" => Proto::Udp,
+            "icmp" | "1" | "icmpv6" | "ipv6-icmp" | "58" => Proto::Icmp,
+            other => Proto::Other(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+            Proto::Icmp => "icmp",
+            Proto::Other(s) => s,
+        }
+    }
+}
+
+/// Drop (silent) or reject (RST / ICMP unreachable). A deny without an explicit reject is a drop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DenyAction {
+    Drop,
+    Reject,
+}
+
+/// A firewall refused a packet or connection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FirewallDeny {
+    pub action: DenyAction,
+    pub src: IpAddr,
+    pub dst: Option<IpAddr>,
+    pub proto: Option<Proto>,
+    pub sport: Option<u16>,
+    pub dport: Option<u16>,
+    /// Rule name or log prefix (`UFW BLOCK`, `IPTABLES-DROP`), when the line has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BanAction {
+    Ban,
+    Unban,
+    Shun,
+}
+
+/// A ban tool acted on an address (fail2ban, CrowdSec, ASA shun, Wazuh firewall-drop).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ban {
+    pub ip: IpAddr,
+    /// The tool (`fail2ban`, `crowdsec`, …).
+    pub by: String,
+    /// The jail / scenario / scope that decides which ports the ban covers (`sshd`, `recidive`).
+    pub scope: Option<String>,
+    pub action: BanAction,
+    pub until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IpsAction {
+    Blocked,
+    Alerted,
+}
+
+/// An IDS/IPS alert. `Blocked` only when the sensor says it dropped or blocked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IpsAlert {
+    pub action: IpsAction,
+    pub src: IpAddr,
+    pub dst: Option<IpAddr>,
+    pub proto: Option<Proto>,
+    pub dport: Option<u16>,
+    pub signature: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_id: Option<u64>,
+}
+
+/// A rate limiter refused or delayed a client.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateLimit {
+    pub src: Option<IpAddr>,
+    pub dst: Option<IpAddr>,
+    pub dport: Option<u16>,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverloadKind {
+    SynCookies,
+    SynDrop,
+    ConntrackFull,
+}
+
+/// The host itself was overwhelmed (SYN flood handling, conntrack table full).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overload {
+    pub kind: OverloadKind,
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleState {
+    Stopping,
+    Stopped,
+    Starting,
+    Started,
+    Crashed,
+    OomKilled,
+    RestartScheduled,
+}
+
+impl LifecycleState {
+    /// Does this state mean the service is (going) down?
+    pub fn is_down(self) -> bool {
+        matches!(
+            self,
+            LifecycleState::Stopping
+                | LifecycleState::Stopped
+                | LifecycleState::Crashed
+                | LifecycleState::OomKilled
+        )
+    }
+    /// Does this state mean the service is back up?
+    pub fn is_up(self) -> bool {
+        matches!(self, LifecycleState::Started)
+    }
+}
+
+/// A service (systemd unit or daemon) changed state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lifecycle {
+    /// Normalized unit name without `.service` (`nginx`, `ssh`, `mysql`); for kernel OOM/segfault
+    /// lines, the process name.
+    pub unit: String,
+    pub state: LifecycleState,
+    /// Extra detail (`code=killed, status=9/KILL`, `oom-kill`, description text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A service announced the port it listens on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listening {
+    pub service: String,
+    pub port: u16,
+    pub addr: Option<IpAddr>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShutdownKind {
+    Reboot,
+    Poweroff,
+}
+
+/// The host began shutting down or rebooting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shutdown {
+    pub kind: ShutdownKind,
+}
+
+/// The host booted (kernel banner, journal start).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Boot {}

@@ -1,0 +1,3 @@
+//! IDS / IPS sensors.
+
+pub mod suricata;

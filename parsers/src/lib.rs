@@ -1,0 +1,31 @@
+//! Pure parsers for portmortem: scan reports and log lines in, typed facts and events out.
+//!
+//! No I/O, no clock, no globals: every function takes bytes (or a `BufRead` for the streamed XML
+//! scan reports) plus a [`TimeContext`] that carries the year and zone a zone-less, year-less log
+//! timestamp needs. Malformed input is an error value, never a panic.
+
+pub mod detect;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod scan;
+pub mod syslog;
+pub mod time;
+
+pub use detect::{LogFormat, detect_log_format};
+pub use error::ParseError;
+pub use event::*;
+pub use time::TimeContext;
+
+/// Parse one line of a stateless log format. `Ok(None)`: a well-framed line that is not an event we
+/// care about; `Err`: the line fails the format's framing (counted as malformed).
+pub fn parse_line(
+    format: LogFormat,
+    line: &[u8],
+    ctx: &TimeContext,
+) -> Result<Option<Event>, ParseError> {
+    match format {
+        LogFormat::Syslog | LogFormat::Ulogd => syslog::parse_line(line, ctx),
+        LogFormat::SuricataEve => ids::suricata::parse_eve_line(line, ctx),
+    }
+}

@@ -1,0 +1,1 @@
+//! Nessus v2 (.nessus) reader.
