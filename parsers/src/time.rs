@@ -58,9 +58,7 @@ impl TimeContext {
             let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
                 continue;
             };
-            let Some(naive) = date.and_hms_nano_opt(hour, min, sec, nanos) else {
-                return None;
-            };
+            let naive = date.and_hms_nano_opt(hour, min, sec, nanos)?;
             let Some(t) = self.local_to_utc(naive) else {
                 continue;
             };
