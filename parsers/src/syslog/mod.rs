@@ -1,13 +1,237 @@
 //! Syslog-framed logs: the header (see [`header`]) and the classifiers that turn a message into an
-//! event (netfilter, systemd lifecycle, kernel, daemons).
+//! event. One module per job:
+//!
+//! - [`netfilter`]: iptables / nftables `LOG` target lines (kernel, UFW, firewalld, SuSEfirewall2) and
+//!   ulogd2 LOGEMU lines → `FirewallDeny` / `RateLimit`.
+//! - [`systemd`]: service manager lifecycle (`Started` / `Stopped` / `Main process exited` / `Failed
+//!   with result`), logind / systemd-shutdown / shutdown(8) shutdown signals, `Startup finished`.
+//! - [`kernel`]: OOM killer, segfaults, SYN flood and conntrack overload, `reboot:` and boot banners.
+//! - [`daemons`]: sshd, Apache, MySQL / MariaDB and PostgreSQL start / stop / listening lines.
+//!
+//! Dispatch is by tag (APP-NAME) first, so each line is looked at by at most two classifiers.
 
+pub mod daemons;
 pub mod header;
+pub mod kernel;
+pub mod netfilter;
+pub mod systemd;
 
-use crate::{Event, ParseError, TimeContext};
+use crate::{Event, EventKind, ParseError, TimeContext};
 
-/// Parse one syslog line into at most one event.
+/// Parse one syslog line into at most one event. `Err` only when the header does not frame (or, for
+/// a netfilter line, when its `SRC=` is missing or not an address); `Ok(None)` for every well-framed
+/// line that is not an event portmortem uses.
 pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
     let (h, time) = header::parse_header_ctx(line, ctx)?;
-    let _ = (h, time);
-    Ok(None)
+    // Messages are nearly always valid UTF-8; the lossy fallback only allocates when they are not.
+    let msg = String::from_utf8_lossy(h.msg);
+    let kind = classify(h.app, h.pid, &msg)?;
+    Ok(kind.map(|kind| Event {
+        time,
+        host: h.host.map(str::to_owned),
+        kind,
+    }))
+}
+
+/// Classify a message given its tag (without `[pid]`) and pid.
+pub fn classify(
+    app: Option<&str>,
+    pid: Option<u32>,
+    msg: &str,
+) -> Result<Option<EventKind>, ParseError> {
+    let msg = msg.trim_end_matches(['\r', '\n']);
+    match app {
+        // Kernel lines, and tag-less lines (ulogd LOGEMU, kernel lines relayed without a tag).
+        None | Some("kernel" | "/bsd") => {
+            let body = strip_uptime(msg);
+            if let Some(ev) = netfilter::classify(None, body)? {
+                return Ok(Some(ev));
+            }
+            Ok(kernel::classify(body))
+        }
+        Some(app) => {
+            if let Some(ev) = systemd::classify(app, pid, msg) {
+                return Ok(Some(ev));
+            }
+            // ulogd with a log prefix ending in `:` (`IPTABLES-DROP: IN=eth0 ...`): the header takes
+            // the prefix for the tag, and the message starts with `IN=`.
+            if msg.starts_with("IN=") {
+                return netfilter::classify(Some(app), msg);
+            }
+            Ok(daemons::classify(app, msg))
+        }
+    }
+}
+
+/// Strip a leading kernel uptime stamp (`[50028442.088484] `, `[   30.7734] `). A bracket holding
+/// anything but digits, spaces and dots (a `[UFW BLOCK]` prefix) is left alone.
+pub(crate) fn strip_uptime(msg: &str) -> &str {
+    let Some(rest) = msg.strip_prefix('[') else {
+        return msg;
+    };
+    let Some(end) = rest.find(']') else {
+        return msg;
+    };
+    let stamp = &rest[..end];
+    if stamp.is_empty()
+        || !stamp.bytes().any(|b| b.is_ascii_digit())
+        || !stamp
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b' ')
+    {
+        return msg;
+    }
+    rest[end + 1..].trim_start()
+}
+
+/// Case-insensitive ASCII substring test (`needle` must be lowercase ASCII).
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return true;
+    }
+    hay.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The leading run of ASCII digits of `s` as a number, if there is one and it fits.
+pub(crate) fn leading_u16(s: &str) -> Option<u16> {
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
+    s.get(..end).and_then(|d| d.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DenyAction, LifecycleState};
+    use chrono::{DateTime, Utc};
+
+    pub(crate) fn ctx() -> TimeContext {
+        TimeContext::utc(
+            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc),
+        )
+    }
+
+    #[test]
+    fn uptime_is_stripped_only_when_numeric() {
+        assert_eq!(strip_uptime("[50028442.088484] IN=eth0"), "IN=eth0");
+        assert_eq!(strip_uptime("[   30.7734] loop6: x"), "loop6: x");
+        assert_eq!(strip_uptime("[UFW BLOCK] IN=eth0"), "[UFW BLOCK] IN=eth0");
+        assert_eq!(strip_uptime("[] x"), "[] x");
+        assert_eq!(strip_uptime("[12"), "[12");
+    }
+
+    #[test]
+    fn dispatch_sets_host_and_time() {
+        let ev = parse_line(
+            b"Nov 20 02:13:44 fw01 kernel: [  203.842973] IPTABLES-DROP: IN=eth0 OUT= SRC=192.0.2.7 DST=198.51.100.9 PROTO=TCP SPT=40000 DPT=443",
+            &ctx(),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(ev.host.as_deref(), Some("fw01"));
+        assert_eq!(ev.time.to_rfc3339(), "2026-11-20T02:13:44+00:00");
+        match ev.kind {
+            EventKind::FirewallDeny(d) => assert_eq!(d.action, DenyAction::Drop),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_failure_is_err_unknown_message_is_none() {
+        assert!(parse_line(b"garbage", &ctx()).is_err());
+        assert!(parse_line(b"", &ctx()).is_err());
+        assert_eq!(
+            parse_line(b"Nov 20 02:13:44 h cron[1]: (root) CMD (true)", &ctx()),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn ulogd_prefix_taken_as_tag_is_still_a_deny() {
+        let ev = parse_line(
+            b"Nov 20 02:13:44 fw01 IPTABLES-DROP: IN=eth0 OUT= SRC=192.0.2.7 DST=198.51.100.9 PROTO=UDP SPT=5000 DPT=53",
+            &ctx(),
+        )
+        .unwrap()
+        .unwrap();
+        match ev.kind {
+            EventKind::FirewallDeny(d) => {
+                assert_eq!(d.rule.as_deref(), Some("IPTABLES-DROP"));
+                assert_eq!(d.dport, Some(53));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ulogd_logemu_without_tag() {
+        for (line, rule, action) in [
+            (
+                &b"Nov 20 02:13:44 fw01 [UFW BLOCK] IN=eth0 OUT= MAC= SRC=203.0.113.9 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=4444 DPT=3389"[..],
+                "UFW BLOCK",
+                DenyAction::Drop,
+            ),
+            (
+                &b"Nov 20 02:13:44 fw01 REJECT IN=eth0 OUT= MAC= SRC=203.0.113.9 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=4444 DPT=3389"[..],
+                "REJECT",
+                DenyAction::Reject,
+            ),
+        ] {
+            let ev = parse_line(line, &ctx()).unwrap().unwrap();
+            assert_eq!(ev.host.as_deref(), Some("fw01"));
+            match ev.kind {
+                EventKind::FirewallDeny(d) => {
+                    assert_eq!(d.rule.as_deref(), Some(rule));
+                    assert_eq!(d.action, action);
+                    assert_eq!(d.dport, Some(3389));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // ulogd line without a prefix, after a double space.
+        let ev = parse_line(
+            b"Nov 20 02:13:44 fw01  IN=eth0 OUT= SRC=2001:db8::9 DST=2001:db8::1 PROTO=UDP SPT=1 DPT=161",
+            &ctx(),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(
+            matches!(ev.kind, EventKind::FirewallDeny(ref d) if d.rule.is_none() && d.dport == Some(161))
+        );
+    }
+
+    #[test]
+    fn rfc5424_systemd_line() {
+        let ev = parse_line(
+            b"<30>1 2026-11-20T02:13:44Z web01 systemd 1 - - Stopped nginx.service - A high performance web server and a reverse proxy server.",
+            &ctx(),
+        )
+        .unwrap()
+        .unwrap();
+        match ev.kind {
+            EventKind::Lifecycle(l) => {
+                assert_eq!(l.unit, "nginx");
+                assert_eq!(l.state, LifecycleState::Stopped);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_message_does_not_panic() {
+        let r = parse_line(
+            b"Nov 20 02:13:44 h kernel: \xff\xfe IN=\xff SRC=\xff",
+            &ctx(),
+        );
+        assert!(matches!(r, Err(ParseError::Field(_))));
+        let r = parse_line(b"Nov 20 02:13:44 h systemd[1]: Started \xff\xfe.", &ctx());
+        assert!(r.is_ok());
+    }
 }
