@@ -1,3 +1,34 @@
-fn main() {
-    println!("Hello, world!");
+//! portmortem: explain why ports a vulnerability scan saw open went closed or unresponsive.
+
+mod app;
+mod cli;
+mod config;
+mod correlate;
+mod pipeline;
+mod read;
+mod report;
+mod reprobe;
+mod scan;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match &cli.command {
+        cli::Command::Analyze(a) => app::analyze(a),
+        cli::Command::Events(a) => app::events(a),
+        cli::Command::Formats => app::formats(),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(e) => {
+            eprintln!(
+                "portmortem: error: {}",
+                report::sanitize::clean_str(&format!("{e:#}"))
+            );
+            app::Status::Error.into()
+        }
+    }
 }

@@ -1,0 +1,385 @@
+//! The commands: `analyze`, `events`, `formats`. Glue between reading, correlation and reporting.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use serde::Serialize;
+
+use crate::cli::{AnalyzeArgs, EventsArgs, FailOn, OutputFormat};
+use crate::config::{Config, ForcedFormat, InputConfig, first_match};
+use crate::correlate::{self, Verdict};
+use crate::pipeline::{self, LogSource, Query, SourceStats};
+use crate::read::{
+    SourceInput,
+    discover::{InputError, discover},
+    sniff::{Kind, SNIFF_BYTES, sniff},
+};
+use crate::report::{self, sanitize::clean_str};
+use crate::reprobe;
+use crate::scan::{self, LoadedScan};
+
+/// Exit statuses (DESIGN.md).
+pub enum Status {
+    Ok,
+    FailOn,
+    Error,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        match s {
+            Status::Ok => ExitCode::SUCCESS,
+            Status::FailOn => ExitCode::from(1),
+            Status::Error => ExitCode::from(2),
+        }
+    }
+}
+
+fn warn(quiet: bool, msg: &str) {
+    if !quiet {
+        eprintln!("portmortem: {}", clean_str(msg));
+    }
+}
+
+fn init_threads(n: Option<usize>) {
+    if let Some(n) = n {
+        // Fails only if the global pool already exists (tests calling twice): keep the first.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+}
+
+/// Classified inputs.
+struct Classified {
+    scans: Vec<SourceInput>,
+    logs: Vec<(SourceInput, portmortem_parsers::LogFormat)>,
+    unrecognised: Vec<(SourceInput, &'static str)>,
+    errors: Vec<InputError>,
+}
+
+fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> Classified {
+    let mut c = Classified {
+        scans: Vec::new(),
+        logs: Vec::new(),
+        unrecognised: Vec::new(),
+        errors: Vec::new(),
+    };
+    for input in inputs {
+        let forced = if forced_scan {
+            Some(ForcedFormat::Nessus)
+        } else {
+            first_match(&cfg.format_of, &input.display).map(|r| r.value)
+        };
+        let head = match input.head(SNIFF_BYTES) {
+            Ok(h) => h,
+            Err(e) => {
+                c.errors.push(InputError {
+                    display: input.display.clone(),
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        match sniff(&head, forced) {
+            Kind::Nessus => c.scans.push(input),
+            Kind::Log(f) => c.logs.push((input, f)),
+            Kind::Unrecognised(why) => c.unrecognised.push((input, why)),
+        }
+    }
+    c
+}
+
+fn write_output(path: Option<&PathBuf>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.context("cannot write to standard output"),
+            }
+        }
+    }
+}
+
+fn extra_sources(c: &Classified) -> Vec<SourceStats> {
+    let mut v: Vec<SourceStats> = c
+        .unrecognised
+        .iter()
+        .map(|(i, _)| SourceStats {
+            display: i.display.clone(),
+            format: "unrecognised".into(),
+            ..Default::default()
+        })
+        .collect();
+    v.extend(c.errors.iter().map(|e| SourceStats {
+        display: e.display.clone(),
+        format: "unreadable".into(),
+        error: Some(e.message.clone()),
+        ..Default::default()
+    }));
+    v
+}
+
+pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
+    let cfg = Config::from_args(args)?;
+    let quiet = cfg.input.quiet;
+    init_threads(cfg.input.threads);
+
+    let found = discover(&cfg.input.paths);
+    let found_scans = discover(&cfg.scans);
+    let mut c = classify(found.inputs, &cfg.input, false);
+    let given = classify(found_scans.inputs, &cfg.input, true);
+    c.errors.extend(found.errors);
+    c.errors.extend(found_scans.errors);
+    c.errors.extend(given.errors);
+    let mut scan_inputs = given.scans;
+    scan_inputs.extend(c.scans.drain(..));
+
+    let mut scans: Vec<LoadedScan> = Vec::new();
+    for s in &scan_inputs {
+        match scan::load_nessus(s, cfg.scan_tz) {
+            Ok(l) => scans.push(l),
+            Err(e) => c.errors.push(InputError {
+                display: s.display.clone(),
+                message: format!("{e:#}"),
+            }),
+        }
+    }
+    for e in &c.errors {
+        warn(quiet, &format!("{}: {}", e.display, e.message));
+    }
+    if cfg.strict && !c.errors.is_empty() {
+        bail!("{} input(s) could not be read (--strict)", c.errors.len());
+    }
+    if scans.is_empty() {
+        if scan_inputs.is_empty() {
+            bail!(
+                "no scan report among the inputs: give a Nessus .nessus file in PATHS or with --scan"
+            );
+        }
+        bail!("no scan report could be read");
+    }
+    if cfg.input.verbose {
+        for (i, why) in &c.unrecognised {
+            warn(quiet, &format!("{}: unrecognised ({why})", i.display));
+        }
+    }
+
+    let fallback = |file: &str| {
+        scan_inputs
+            .iter()
+            .find(|s| s.display == file)
+            .and_then(|s| scan::mtime(&s.path))
+            .unwrap_or_else(Utc::now)
+    };
+    let cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
+
+    let mut scanner_nets: Vec<IpNet> = Vec::new();
+    for n in cases.iter().flat_map(|c| c.scanner_nets.iter()).chain(&cfg.scanner_nets) {
+        if !scanner_nets.contains(n) {
+            scanner_nets.push(*n);
+        }
+    }
+    let reference: DateTime<Utc> = scans
+        .iter()
+        .filter_map(|s| s.report.started)
+        .min()
+        .or_else(|| cases.iter().map(|c| c.window.0).min())
+        .unwrap_or_else(Utc::now);
+    let span = match (
+        cases.iter().map(|c| c.window.0).min(),
+        cases.iter().map(|c| c.window.1).max(),
+    ) {
+        (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
+        _ => (reference, reference),
+    };
+    let query = Query {
+        scanner_nets,
+        span,
+        reference,
+    };
+    let log_sources: Vec<LogSource<'_>> = c
+        .logs
+        .iter()
+        .map(|(input, format)| LogSource {
+            input,
+            format: *format,
+        })
+        .collect();
+    let (mut stats, events) = pipeline::run(&log_sources, &cfg.input, |_| reference, Some(&query));
+    let n_log_sources = stats.len();
+    stats.extend(extra_sources(&c));
+    for s in stats.iter().take(n_log_sources) {
+        if let Some(e) = &s.error {
+            warn(quiet, &format!("{}: read error: {e}", s.display));
+        }
+    }
+    let read_errors = stats.iter().take(n_log_sources).filter(|s| s.error.is_some()).count();
+
+    let input = correlate::Input {
+        scans: &scans,
+        cases: &cases,
+        sources: &stats,
+        events: &events,
+        slack: cfg.slack,
+        services: &cfg.services,
+        host_aliases: &cfg.host_aliases,
+        source_hosts: &cfg.input.source_hosts,
+    };
+    let findings = correlate::correlate(&input);
+
+    let probes = match &cfg.reprobe {
+        Some(rp) => {
+            let (res, notes) = reprobe::probe(
+                &cases,
+                rp.timeout.and_then(|t| t.to_std().ok()),
+                rp.concurrency,
+                rp.rate_per_s,
+            );
+            for n in notes {
+                warn(quiet, &format!("re-probe: {n}"));
+            }
+            res
+        }
+        None => vec![None; cases.len()],
+    };
+
+    let report = report::build(&scans, &cases, &findings, &stats, &events, &probes);
+    let text = match cfg.format {
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report)?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Text => {
+            let color = cfg.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let mut t = report::text::render(&report, color);
+            if cfg.reprobe.is_none() && !cases.is_empty() {
+                t.push_str("\nre-probe plan (run with --reprobe, or by hand):\n");
+                for cmd in reprobe::plan(&cases) {
+                    t.push_str(&format!("  {cmd}\n"));
+                }
+            }
+            t
+        }
+    };
+    write_output(cfg.output.as_ref(), &text)?;
+
+    if !c.errors.is_empty() || read_errors > 0 {
+        return Ok(Status::Error);
+    }
+    if let Some(f) = cfg.fail_on {
+        let hit = findings.iter().any(|x| match f {
+            FailOn::Any => true,
+            FailOn::Blocked => x.verdict == Verdict::Blocked,
+            FailOn::ServiceRestart => x.verdict == Verdict::ServiceRestart,
+            FailOn::Unexplained => x.verdict == Verdict::Unexplained,
+        });
+        if hit {
+            return Ok(Status::FailOn);
+        }
+    }
+    Ok(Status::Ok)
+}
+
+#[derive(Serialize)]
+struct EventLine<'a> {
+    file: &'a str,
+    line: u64,
+    format: &'a str,
+    #[serde(flatten)]
+    event: &'a portmortem_parsers::Event,
+}
+
+pub fn events(args: &EventsArgs) -> Result<Status> {
+    let (cfg, _) = InputConfig::from_args(&args.input)?;
+    init_threads(cfg.threads);
+    let fixed_ref = args
+        .reference
+        .as_deref()
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .with_context(|| format!("--reference expects an RFC 3339 time, got {s:?}"))
+        })
+        .transpose()?;
+    let found = discover(&cfg.paths);
+    let mut c = classify(found.inputs, &cfg, false);
+    c.errors.extend(found.errors);
+    for e in &c.errors {
+        warn(cfg.quiet, &format!("{}: {}", e.display, e.message));
+    }
+    let sources: Vec<LogSource<'_>> = c
+        .logs
+        .iter()
+        .map(|(input, format)| LogSource {
+            input,
+            format: *format,
+        })
+        .collect();
+    let (stats, events) = pipeline::run(
+        &sources,
+        &cfg,
+        |i| fixed_ref.or_else(|| scan::mtime(&i.path)).unwrap_or_else(Utc::now),
+        None,
+    );
+    let mut out = String::new();
+    for e in &events {
+        let s = &stats[e.source];
+        let line = EventLine {
+            file: &s.display,
+            line: e.line,
+            format: &s.format,
+            event: &e.event,
+        };
+        out.push_str(&serde_json::to_string(&line)?);
+        out.push('\n');
+    }
+    write_output(None, &out)?;
+    if cfg.verbose {
+        for s in &stats {
+            warn(
+                false,
+                &format!(
+                    "{}: {} lines, {} events, {} malformed",
+                    s.display, s.lines, s.events, s.malformed
+                ),
+            );
+        }
+    }
+    let read_errors = stats.iter().filter(|s| s.error.is_some()).count();
+    for s in stats.iter().filter(|s| s.error.is_some()) {
+        warn(cfg.quiet, &format!("{}: read error: {}", s.display, s.error.as_deref().unwrap_or("")));
+    }
+    Ok(if c.errors.is_empty() && read_errors == 0 {
+        Status::Ok
+    } else {
+        Status::Error
+    })
+}
+
+/// `portmortem formats`.
+pub fn formats() -> Result<Status> {
+    let rows: &[(&str, &str, &str)] = &[
+        ("nessus", "scan report", "<NessusClientData_v2> … plugin 10919 \"Port 443 was detected as being open but is now unresponsive\""),
+        ("syslog", "log", "Nov 20 02:13:44 web01 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=443"),
+        ("syslog", "log", "2026-11-20T02:14:10.123456+00:00 web01 systemd[1]: nginx.service: Main process exited, code=killed, status=9/KILL"),
+        ("syslog", "log", "<13>1 2026-11-20T02:14:10Z db01 systemd 1 - - Stopped MySQL Community Server."),
+        ("ulogd", "log", "Nov 20 02:13:44 fw01 IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=22"),
+        ("suricata_eve", "log", "{\"timestamp\":\"2026-11-20T02:13:44.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"203.0.113.5\",\"dest_ip\":\"192.0.2.10\",\"dest_port\":443,\"alert\":{\"action\":\"blocked\",\"signature\":\"ET SCAN Nessus\"}}"),
+    ];
+    let mut out = String::new();
+    for (name, kind, example) in rows {
+        out.push_str(&format!("{name:<14} {kind:<12} {example}\n"));
+    }
+    out.push_str("\nCompressed: .gz (any file, detected by magic number). Override detection with --format-of GLOB=FORMAT.\n");
+    write_output(None, &out)?;
+    Ok(Status::Ok)
+}

@@ -1,0 +1,133 @@
+//! Command-line definitions (clap). Parsed once, then turned into a plain [`crate::config::Config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portmortem",
+    version,
+    about = "Explain why ports a vulnerability scan saw open went closed or unresponsive",
+    long_about = "portmortem reads a scan report (Nessus plugin 10919 \"Open Port Re-check\") and the \
+firewall, IDS and syslog files of the scanned hosts, aligns their events with the scan's times and \
+scanner IP, and explains every affected port as blocked, service_restart or unexplained, with the \
+evidence lines, advice, and (opt-in) targeted re-probes."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain every port the scan saw open and then closed or unresponsive.
+    Analyze(AnalyzeArgs),
+    /// Print the normalized events of log files as JSON lines (file, line, time, format, event).
+    Events(EventsArgs),
+    /// List the formats portmortem reads, with an example line each.
+    Formats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Unexplained,
+    Blocked,
+    ServiceRestart,
+    Any,
+}
+
+/// Options shared by `analyze` and `events`: inputs and how to read their times.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or directories (recursive) to read; `-` reads standard input. `.gz` is decompressed.
+    #[arg(required = true, value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+    /// Zone of zone-less log timestamps (IANA name, e.g. Europe/Berlin).
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+    /// Zone for the sources matching GLOB (repeatable): `--source-tz 'fw*/*.log=America/New_York'`.
+    #[arg(long = "source-tz", value_name = "GLOB=ZONE")]
+    pub source_tz: Vec<String>,
+    /// Clock offset of the sources matching GLOB: their clock minus true time (`fw.log=+6m`).
+    #[arg(long, value_name = "GLOB=DUR", allow_hyphen_values = true)]
+    pub offset: Vec<String>,
+    /// Force the format of the sources matching GLOB (`syslog`, `ulogd`, `suricata_eve`, `nessus`).
+    #[arg(long = "format-of", value_name = "GLOB=FORMAT")]
+    pub format_of: Vec<String>,
+    /// TOML file: port↔service map, host aliases, per-source host/zone/offset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Quiet: no warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Verbose: per-source details on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Scan report(s); default: auto-detected among PATHS.
+    #[arg(long, value_name = "FILE")]
+    pub scan: Vec<PathBuf>,
+    /// nmap baseline report (PATHS/--scan hold the rescan).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Scanner address or network (repeatable); added to the scanner IPs the scan names.
+    #[arg(long = "scanner-ip", value_name = "IP|CIDR")]
+    pub scanner_ip: Vec<String>,
+    /// Zone of zone-less scan times (Nessus HOST_START ctime strings).
+    #[arg(long = "scan-tz", default_value = "UTC", value_name = "ZONE")]
+    pub scan_tz: String,
+    /// Slack around each port's window (`90s`, `5m`, `1h30m`; bare number = seconds).
+    #[arg(long, default_value = "5m", value_name = "DUR", allow_hyphen_values = true)]
+    pub slack: String,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Re-probe the affected host:port pairs with a TCP connect (opt-in; touches the network).
+    #[arg(long)]
+    pub reprobe: bool,
+    /// Re-probe connect timeout (default: 2 × the scan's checks_read_timeout, else 10s).
+    #[arg(long = "probe-timeout", value_name = "DUR")]
+    pub probe_timeout: Option<String>,
+    /// Re-probes in flight at once.
+    #[arg(long = "probe-concurrency", default_value_t = 8, value_name = "N")]
+    pub probe_concurrency: usize,
+    /// Re-probes started per second.
+    #[arg(long = "probe-rate", default_value = "20", value_name = "N/s")]
+    pub probe_rate: String,
+    /// Exit 1 when a port has this verdict.
+    #[arg(long = "fail-on", value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+    /// Treat unreadable inputs as fatal (exit 2 before any report).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Reference instant for year-less timestamps (RFC 3339); default: each file's modification time.
+    #[arg(long, value_name = "TIME")]
+    pub reference: Option<String>,
+}

@@ -1,0 +1,384 @@
+//! Plain run configuration, built once from the command line and the optional `--config` TOML file.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use chrono::Duration;
+use chrono_tz::Tz;
+use globset::{Glob, GlobMatcher};
+use ipnet::IpNet;
+use portmortem_parsers::LogFormat;
+use serde::Deserialize;
+
+use crate::cli::{AnalyzeArgs, FailOn, InputArgs, OutputFormat};
+
+/// A per-source setting chosen by a glob over the source's display path.
+#[derive(Debug, Clone)]
+pub struct GlobRule<T> {
+    pub glob: String,
+    matcher: GlobMatcher,
+    pub value: T,
+}
+
+impl<T> GlobRule<T> {
+    pub fn new(glob: &str, value: T) -> Result<Self> {
+        let matcher = Glob::new(glob)
+            .with_context(|| format!("invalid glob {glob:?}"))?
+            .compile_matcher();
+        Ok(Self {
+            glob: glob.to_string(),
+            matcher,
+            value,
+        })
+    }
+
+    /// Matches the whole path, or its file name alone (so `fw.log=+6m` works for `logs/fw.log`).
+    pub fn matches(&self, path: &str) -> bool {
+        self.matcher.is_match(path)
+            || Path::new(path)
+                .file_name()
+                .is_some_and(|n| self.matcher.is_match(n))
+            || self.matcher.is_match(path.trim_start_matches("./"))
+    }
+}
+
+/// First rule matching `path`, in command-line order.
+pub fn first_match<'a, T>(rules: &'a [GlobRule<T>], path: &str) -> Option<&'a GlobRule<T>> {
+    rules.iter().find(|r| r.matches(path))
+}
+
+/// What the reader needs to know about inputs and time.
+#[derive(Debug, Clone)]
+pub struct InputConfig {
+    pub paths: Vec<PathBuf>,
+    pub tz: Tz,
+    pub source_tz: Vec<GlobRule<Tz>>,
+    pub offsets: Vec<GlobRule<Duration>>,
+    pub format_of: Vec<GlobRule<ForcedFormat>>,
+    pub source_hosts: Vec<GlobRule<String>>,
+    pub threads: Option<usize>,
+    pub progress: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// A format forced with `--format-of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForcedFormat {
+    Log(LogFormat),
+    Nessus,
+}
+
+/// Everything `analyze` needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub input: InputConfig,
+    pub scans: Vec<PathBuf>,
+    pub scanner_nets: Vec<IpNet>,
+    pub scan_tz: Tz,
+    pub slack: Duration,
+    pub format: OutputFormat,
+    pub output: Option<PathBuf>,
+    pub reprobe: Option<ReprobeConfig>,
+    pub fail_on: Option<FailOn>,
+    pub strict: bool,
+    /// `host:port` or `port` → service (unit) name, from `--config [services]`.
+    pub services: BTreeMap<String, String>,
+    /// alias → scanned host (IP or name), from `--config [hosts]`.
+    pub host_aliases: BTreeMap<String, String>,
+}
+
+/// Re-probe limits.
+#[derive(Debug, Clone)]
+pub struct ReprobeConfig {
+    pub timeout: Option<Duration>,
+    pub concurrency: usize,
+    pub rate_per_s: f64,
+}
+
+/// `--config` TOML.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    services: BTreeMap<String, String>,
+    #[serde(default)]
+    hosts: BTreeMap<String, String>,
+    #[serde(default)]
+    sources: BTreeMap<String, SourceSettings>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSettings {
+    host: Option<String>,
+    tz: Option<String>,
+    offset: Option<String>,
+    format: Option<String>,
+}
+
+/// Parse `90s`, `5m`, `1h30m`, `-6m`, `+360`, `1.5s`; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let t = s.trim();
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if body.is_empty() {
+        bail!("empty duration {s:?}");
+    }
+    let mut total_ms: f64 = 0.0;
+    if let Ok(n) = body.parse::<f64>() {
+        total_ms = n * 1000.0;
+    } else {
+        let mut num = String::new();
+        let mut rest = body;
+        while !rest.is_empty() {
+            let c = rest.chars().next().unwrap_or(' ');
+            if c.is_ascii_digit() || c == '.' {
+                num.push(c);
+                rest = &rest[1..];
+                continue;
+            }
+            let (unit_ms, len) = if rest.starts_with("ms") {
+                (1.0, 2)
+            } else {
+                match c {
+                    'h' => (3_600_000.0, 1),
+                    'm' => (60_000.0, 1),
+                    's' => (1000.0, 1),
+                    'd' => (86_400_000.0, 1),
+                    _ => bail!("invalid duration {s:?}: unknown unit {c:?} (use h, m, s, ms)"),
+                }
+            };
+            let n: f64 = num
+                .parse()
+                .with_context(|| format!("invalid duration {s:?}: a number must precede {c:?}"))?;
+            total_ms += n * unit_ms;
+            num.clear();
+            rest = &rest[len..];
+        }
+        if !num.is_empty() {
+            bail!("invalid duration {s:?}: number {num:?} has no unit");
+        }
+    }
+    if !total_ms.is_finite() || total_ms.abs() > 1e15 {
+        bail!("invalid duration {s:?}: out of range");
+    }
+    let d = Duration::milliseconds(total_ms.round() as i64);
+    Ok(if neg { -d } else { d })
+}
+
+pub fn parse_tz(s: &str) -> Result<Tz> {
+    s.parse::<Tz>()
+        .map_err(|e| anyhow::anyhow!("unknown time zone {s:?}: {e} (use an IANA name such as UTC or Europe/Berlin)"))
+}
+
+fn split_glob_value(s: &str, flag: &str) -> Result<(String, String)> {
+    match s.rsplit_once('=') {
+        Some((g, v)) if !g.is_empty() && !v.is_empty() => Ok((g.to_string(), v.to_string())),
+        _ => bail!("{flag} expects GLOB=VALUE, got {s:?}"),
+    }
+}
+
+pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
+    if s == "nessus" {
+        return Ok(ForcedFormat::Nessus);
+    }
+    LogFormat::from_name(s).map(ForcedFormat::Log).ok_or_else(|| {
+        anyhow::anyhow!("unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve)")
+    })
+}
+
+/// Scanner address or CIDR.
+pub fn parse_scanner_net(s: &str) -> Result<IpNet> {
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Ok(IpNet::from(ip));
+    }
+    s.parse::<IpNet>()
+        .map(|n| n.trunc())
+        .map_err(|_| anyhow::anyhow!("--scanner-ip expects an IP address or CIDR, got {s:?}"))
+}
+
+impl InputConfig {
+    pub fn from_args(a: &InputArgs) -> Result<(Self, FileConfigParts)> {
+        let file_cfg = match &a.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read config {}", p.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .with_context(|| format!("invalid config {}", p.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let mut source_tz = Vec::new();
+        let mut offsets = Vec::new();
+        let mut format_of = Vec::new();
+        let mut source_hosts = Vec::new();
+        // Command-line rules first: they win over the config file.
+        for s in &a.source_tz {
+            let (g, v) = split_glob_value(s, "--source-tz")?;
+            source_tz.push(GlobRule::new(&g, parse_tz(&v)?)?);
+        }
+        for s in &a.offset {
+            let (g, v) = split_glob_value(s, "--offset")?;
+            offsets.push(GlobRule::new(&g, parse_duration(&v)?)?);
+        }
+        for s in &a.format_of {
+            let (g, v) = split_glob_value(s, "--format-of")?;
+            format_of.push(GlobRule::new(&g, parse_forced_format(&v)?)?);
+        }
+        for (glob, st) in &file_cfg.sources {
+            if let Some(h) = &st.host {
+                source_hosts.push(GlobRule::new(glob, h.clone())?);
+            }
+            if let Some(z) = &st.tz {
+                source_tz.push(GlobRule::new(glob, parse_tz(z)?)?);
+            }
+            if let Some(o) = &st.offset {
+                offsets.push(GlobRule::new(glob, parse_duration(o)?)?);
+            }
+            if let Some(f) = &st.format {
+                format_of.push(GlobRule::new(glob, parse_forced_format(f)?)?);
+            }
+        }
+        if a.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        Ok((
+            Self {
+                paths: a.paths.clone(),
+                tz: parse_tz(&a.tz)?,
+                source_tz,
+                offsets,
+                format_of,
+                source_hosts,
+                threads: a.threads,
+                progress: !a.no_progress && !a.quiet,
+                quiet: a.quiet,
+                verbose: a.verbose,
+            },
+            FileConfigParts {
+                services: file_cfg.services,
+                hosts: file_cfg.hosts,
+            },
+        ))
+    }
+
+    pub fn tz_for(&self, path: &str) -> Tz {
+        first_match(&self.source_tz, path)
+            .map(|r| r.value)
+            .unwrap_or(self.tz)
+    }
+
+    pub fn offset_for(&self, path: &str) -> Option<Duration> {
+        first_match(&self.offsets, path).map(|r| r.value)
+    }
+}
+
+/// The parts of the config file that only `analyze` uses.
+pub struct FileConfigParts {
+    pub services: BTreeMap<String, String>,
+    pub hosts: BTreeMap<String, String>,
+}
+
+impl Config {
+    pub fn from_args(a: &AnalyzeArgs) -> Result<Self> {
+        let (input, parts) = InputConfig::from_args(&a.input)?;
+        let scanner_nets = a
+            .scanner_ip
+            .iter()
+            .map(|s| parse_scanner_net(s))
+            .collect::<Result<Vec<_>>>()?;
+        let slack = parse_duration(&a.slack).context("--slack")?;
+        if slack < Duration::zero() {
+            bail!("--slack must not be negative");
+        }
+        let reprobe = if a.reprobe {
+            let timeout = a
+                .probe_timeout
+                .as_deref()
+                .map(parse_duration)
+                .transpose()
+                .context("--probe-timeout")?;
+            if let Some(t) = timeout
+                && (t <= Duration::zero() || t > Duration::seconds(300))
+            {
+                bail!("--probe-timeout must be between 0 and 5m");
+            }
+            let rate = a.probe_rate.trim_end_matches("/s");
+            let rate_per_s: f64 = rate
+                .parse()
+                .ok()
+                .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+                .ok_or_else(|| anyhow::anyhow!("--probe-rate expects N/s with 0 < N ≤ 1000"))?;
+            if a.probe_concurrency == 0 || a.probe_concurrency > 256 {
+                bail!("--probe-concurrency must be between 1 and 256");
+            }
+            Some(ReprobeConfig {
+                timeout,
+                concurrency: a.probe_concurrency,
+                rate_per_s,
+            })
+        } else {
+            None
+        };
+        if a.baseline.is_some() {
+            bail!("--baseline (nmap baseline/rescan comparison) is not supported yet; only Nessus reports are read");
+        }
+        Ok(Self {
+            input,
+            scans: a.scan.clone(),
+            scanner_nets,
+            scan_tz: parse_tz(&a.scan_tz)?,
+            slack,
+            format: a.format,
+            output: a.output.clone(),
+            reprobe,
+            fail_on: a.fail_on,
+            strict: a.strict,
+            services: parts.services,
+            host_aliases: parts.hosts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::seconds(90));
+        assert_eq!(parse_duration("5m").unwrap(), Duration::minutes(5));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
+        assert_eq!(parse_duration("-6m").unwrap(), Duration::minutes(-6));
+        assert_eq!(parse_duration("+360").unwrap(), Duration::seconds(360));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::milliseconds(250));
+        assert_eq!(parse_duration("42").unwrap(), Duration::seconds(42));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("1e300").is_err());
+    }
+
+    #[test]
+    fn glob_rule_matches_file_name_too() {
+        let r = GlobRule::new("fw.log", 1).unwrap();
+        assert!(r.matches("logs/fw.log"));
+        assert!(!r.matches("logs/fw.log.1"));
+        let r = GlobRule::new("web*/**", 1).unwrap();
+        assert!(r.matches("web01/var/log/syslog"));
+    }
+
+    #[test]
+    fn scanner_nets() {
+        assert!(parse_scanner_net("203.0.113.5").is_ok());
+        assert!(parse_scanner_net("203.0.113.0/24").is_ok());
+        assert!(parse_scanner_net("2001:db8::/32").is_ok());
+        assert!(parse_scanner_net("10.20.0.0.1").is_err());
+    }
+}

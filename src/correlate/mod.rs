@@ -1,0 +1,216 @@
+//! Correlation: for every affected port, the events of its host inside its window ± slack, the
+//! candidate causes they support, the verdict with a confidence, an explanation and advice
+//! (DESIGN.md step 7).
+
+pub mod advice;
+pub mod attribute;
+pub mod rules;
+pub mod services;
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+use serde::Serialize;
+
+use crate::config::GlobRule;
+use crate::pipeline::{LocatedEvent, SourceStats};
+use crate::scan::{LoadedScan, PortCase};
+use attribute::{How, SourceHost, Target, Targets, attribute};
+use services::{HostServices, family};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Blocked,
+    ServiceRestart,
+    Unexplained,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Blocked => "blocked",
+            Verdict::ServiceRestart => "service_restart",
+            Verdict::Unexplained => "unexplained",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    FirewallDrop,
+    FirewallReject,
+    IpsBlock,
+    Ban,
+    RateLimit,
+    HostOverload,
+    ServiceStop,
+    ServiceCrash,
+    OomKill,
+    HostReboot,
+}
+
+impl Cause {
+    pub fn verdict(self) -> Verdict {
+        match self {
+            Cause::FirewallDrop
+            | Cause::FirewallReject
+            | Cause::IpsBlock
+            | Cause::Ban
+            | Cause::RateLimit
+            | Cause::HostOverload => Verdict::Blocked,
+            Cause::ServiceStop | Cause::ServiceCrash | Cause::OomKill | Cause::HostReboot => {
+                Verdict::ServiceRestart
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cause::FirewallDrop => "firewall_drop",
+            Cause::FirewallReject => "firewall_reject",
+            Cause::IpsBlock => "ips_block",
+            Cause::Ban => "ban",
+            Cause::RateLimit => "rate_limit",
+            Cause::HostOverload => "host_overload",
+            Cause::ServiceStop => "service_stop",
+            Cause::ServiceCrash => "service_crash",
+            Cause::OomKill => "oom_kill",
+            Cause::HostReboot => "host_reboot",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn lower(self) -> Confidence {
+        match self {
+            Confidence::High => Confidence::Medium,
+            _ => Confidence::Low,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        }
+    }
+}
+
+/// The explanation of one port.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub verdict: Verdict,
+    pub cause: Option<Cause>,
+    pub confidence: Confidence,
+    pub explanation: String,
+    /// Indices into the event list, the winning cause's evidence first.
+    pub evidence: Vec<usize>,
+    pub advice: Vec<String>,
+}
+
+/// Most evidence lines listed per port (the explanation gives the full count).
+pub const EVIDENCE_CAP: usize = 25;
+
+/// Everything correlation looks at.
+pub struct Input<'a> {
+    pub scans: &'a [LoadedScan],
+    pub cases: &'a [PortCase],
+    pub sources: &'a [SourceStats],
+    pub events: &'a [LocatedEvent],
+    pub slack: Duration,
+    pub services: &'a BTreeMap<String, String>,
+    pub host_aliases: &'a BTreeMap<String, String>,
+    pub source_hosts: &'a [GlobRule<String>],
+}
+
+/// Shared, precomputed view for the rules.
+pub struct World<'a> {
+    pub input: &'a Input<'a>,
+    pub targets: Targets,
+    /// Target index of each case.
+    pub case_target: Vec<usize>,
+    /// Attribution of each event.
+    pub attr: Vec<Option<(usize, How)>>,
+    pub source_hosts: Vec<SourceHost>,
+    pub host_services: Vec<HostServices>,
+}
+
+impl<'a> World<'a> {
+    pub fn new(input: &'a Input<'a>) -> Self {
+        let mut hosts: Vec<Target> = Vec::new();
+        let mut case_target = Vec::with_capacity(input.cases.len());
+        for c in input.cases {
+            let pos = hosts.iter().position(|t| t.key == c.host);
+            let idx = match pos {
+                Some(i) => i,
+                None => {
+                    let mut names = c.hostnames.clone();
+                    if c.ip.is_none() {
+                        names.push(c.host.clone());
+                    }
+                    hosts.push(Target {
+                        key: c.host.clone(),
+                        ip: c.ip,
+                        names,
+                    });
+                    hosts.len() - 1
+                }
+            };
+            case_target.push(idx);
+        }
+        let targets = Targets::new(hosts, input.host_aliases);
+        let source_hosts: Vec<SourceHost> = input
+            .sources
+            .iter()
+            .map(|s| SourceHost::new(&targets, &s.display, input.source_hosts))
+            .collect();
+        let attr: Vec<Option<(usize, How)>> = input
+            .events
+            .iter()
+            .map(|e| attribute(&targets, source_hosts[e.source], &e.event))
+            .collect();
+        let mut host_services = vec![HostServices::default(); targets.hosts.len()];
+        for (e, a) in input.events.iter().zip(&attr) {
+            let Some((t, _)) = a else { continue };
+            match &e.event.kind {
+                portmortem_parsers::EventKind::Listening(l) => {
+                    host_services[*t]
+                        .listening
+                        .entry(l.port)
+                        .or_default()
+                        .insert(family(&l.service));
+                }
+                portmortem_parsers::EventKind::Lifecycle(l) => {
+                    host_services[*t].units_seen.insert(family(&l.unit));
+                }
+                _ => {}
+            }
+        }
+        World {
+            input,
+            targets,
+            case_target,
+            attr,
+            source_hosts,
+            host_services,
+        }
+    }
+}
+
+/// Explain every case.
+pub fn correlate(input: &Input<'_>) -> Vec<Finding> {
+    let world = World::new(input);
+    (0..input.cases.len())
+        .map(|i| rules::explain(&world, i))
+        .collect()
+}

@@ -1,0 +1,220 @@
+//! Which service (unit family) serves a port on a host. First match wins: `--config [services]`; a
+//! "listening on … port N" line of that host; the default port of a unit seen on that host; the scan's
+//! `svc_name` family. The first two are explicit, the last two inferred.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How the port → service mapping was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MappingHow {
+    Config,
+    Listening,
+    DefaultPort,
+    SvcName,
+}
+
+impl MappingHow {
+    pub fn explicit(self) -> bool {
+        matches!(self, MappingHow::Config | MappingHow::Listening)
+    }
+    pub fn describe(self) -> &'static str {
+        match self {
+            MappingHow::Config => "the --config service map",
+            MappingHow::Listening => "the service's own \"listening on\" line",
+            MappingHow::DefaultPort => "the service's default port",
+            MappingHow::SvcName => "the service name the scan saw on the port",
+        }
+    }
+}
+
+/// The services that may serve a port.
+#[derive(Debug, Clone)]
+pub struct PortService {
+    /// Unit families (see [`family`]).
+    pub families: BTreeSet<String>,
+    pub how: MappingHow,
+}
+
+/// Canonical family of a unit or process name: `sshd`/`ssh`/`openssh-server` → `ssh`,
+/// `httpd`/`apache2` → `apache`, `mysqld`/`mariadb` → `mysql`, `postgresql@15-main` → `postgresql`.
+pub fn family(unit: &str) -> String {
+    let u = unit.trim().to_ascii_lowercase();
+    let u = u.strip_suffix(".service").unwrap_or(&u);
+    let u = u.split('@').next().unwrap_or(u);
+    let f = match u {
+        "ssh" | "sshd" | "openssh" | "openssh-server" | "opensshd" => "ssh",
+        "apache" | "apache2" | "httpd" | "apache-httpd" => "apache",
+        "nginx" | "openresty" => "nginx",
+        "mysql" | "mysqld" | "mariadb" | "mariadbd" | "mysql-server" => "mysql",
+        "postgresql" | "postgres" | "postmaster" => "postgresql",
+        "named" | "bind9" | "bind" => "named",
+        "redis" | "redis-server" => "redis",
+        "mongod" | "mongodb" => "mongod",
+        "vsftpd" => "vsftpd",
+        "proftpd" => "proftpd",
+        "postfix" | "master" => "postfix",
+        "dovecot" => "dovecot",
+        "smbd" | "smb" | "samba" => "smbd",
+        "xrdp" => "xrdp",
+        "squid" => "squid",
+        "haproxy" => "haproxy",
+        "lighttpd" => "lighttpd",
+        "caddy" => "caddy",
+        "memcached" => "memcached",
+        "elasticsearch" => "elasticsearch",
+        "rabbitmq-server" | "rabbitmq" | "beam.smp" => "rabbitmq",
+        "snmpd" => "snmpd",
+        "exim" | "exim4" => "exim",
+        other if other.starts_with("tomcat") => "tomcat",
+        other if other.starts_with("php") && other.contains("fpm") => "php-fpm",
+        other => other,
+    };
+    f.to_string()
+}
+
+/// Default ports of a unit family.
+pub fn default_ports(family: &str) -> &'static [u16] {
+    match family {
+        "ssh" => &[22],
+        "nginx" | "apache" | "lighttpd" | "caddy" | "haproxy" => &[80, 443],
+        "tomcat" => &[8080, 8443, 8009],
+        "mysql" => &[3306],
+        "postgresql" => &[5432],
+        "redis" => &[6379],
+        "mongod" => &[27017],
+        "vsftpd" | "proftpd" => &[21],
+        "postfix" | "exim" => &[25, 465, 587],
+        "dovecot" => &[110, 143, 993, 995],
+        "named" => &[53],
+        "smbd" => &[139, 445],
+        "xrdp" => &[3389],
+        "squid" => &[3128],
+        "memcached" => &[11211],
+        "elasticsearch" => &[9200, 9300],
+        "rabbitmq" => &[5672],
+        "snmpd" => &[161],
+        _ => &[],
+    }
+}
+
+/// Unit families a Nessus `svc_name` suggests.
+pub fn svc_families(svc: &str) -> &'static [&'static str] {
+    match svc.trim_end_matches('?') {
+        "www" | "http" | "https" | "http-alt" | "http_proxy" => {
+            &["nginx", "apache", "tomcat", "lighttpd", "caddy", "haproxy"]
+        }
+        "ssh" => &["ssh"],
+        "mysql" => &["mysql"],
+        "postgresql" => &["postgresql"],
+        "smtp" => &["postfix", "exim"],
+        "ftp" => &["vsftpd", "proftpd"],
+        "dns" | "domain" => &["named"],
+        "pop3" | "imap" => &["dovecot"],
+        "msrdp" => &["xrdp"],
+        "redis" => &["redis"],
+        "mongodb" => &["mongod"],
+        "cifs" | "smb" => &["smbd"],
+        _ => &[],
+    }
+}
+
+/// What is known on one host: listening announcements and units seen.
+#[derive(Debug, Default, Clone)]
+pub struct HostServices {
+    /// port → families announced as listening there.
+    pub listening: BTreeMap<u16, BTreeSet<String>>,
+    /// Families of units with any lifecycle event on the host.
+    pub units_seen: BTreeSet<String>,
+}
+
+/// Decide the families serving `port` on a host.
+pub fn port_service(
+    config: &BTreeMap<String, String>,
+    host_names: &[String],
+    host_key: &str,
+    port: u16,
+    svc_name: Option<&str>,
+    known: &HostServices,
+) -> Option<PortService> {
+    let port_s = port.to_string();
+    let mut keys: Vec<String> = vec![format!("{host_key}:{port}")];
+    keys.extend(host_names.iter().map(|n| format!("{n}:{port}")));
+    keys.push(port_s);
+    for k in &keys {
+        if let Some(u) = config
+            .iter()
+            .find(|(ck, _)| ck.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v)
+        {
+            return Some(PortService {
+                families: [family(u)].into(),
+                how: MappingHow::Config,
+            });
+        }
+    }
+    if let Some(f) = known.listening.get(&port) {
+        return Some(PortService {
+            families: f.clone(),
+            how: MappingHow::Listening,
+        });
+    }
+    let by_default: BTreeSet<String> = known
+        .units_seen
+        .iter()
+        .filter(|f| default_ports(f).contains(&port))
+        .cloned()
+        .collect();
+    if !by_default.is_empty() {
+        return Some(PortService {
+            families: by_default,
+            how: MappingHow::DefaultPort,
+        });
+    }
+    let by_svc: BTreeSet<String> = svc_name
+        .map(svc_families)
+        .unwrap_or(&[])
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if !by_svc.is_empty() {
+        return Some(PortService {
+            families: by_svc,
+            how: MappingHow::SvcName,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families() {
+        assert_eq!(family("sshd.service"), "ssh");
+        assert_eq!(family("postgresql@15-main"), "postgresql");
+        assert_eq!(family("mysqld"), "mysql");
+        assert_eq!(family("tomcat9"), "tomcat");
+        assert_eq!(family("Apache2"), "apache");
+    }
+
+    #[test]
+    fn first_match_wins() {
+        let mut known = HostServices::default();
+        known.units_seen.insert("nginx".into());
+        let cfg = BTreeMap::new();
+        let ps = port_service(&cfg, &[], "192.0.2.10", 443, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::DefaultPort);
+        known.listening.insert(443, ["apache".to_string()].into());
+        let ps = port_service(&cfg, &[], "192.0.2.10", 443, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::Listening);
+        assert!(ps.families.contains("apache"));
+        let cfg: BTreeMap<String, String> = [("192.0.2.10:443".to_string(), "tomcat9".to_string())].into();
+        let ps = port_service(&cfg, &[], "192.0.2.10", 443, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::Config);
+        assert!(ps.families.contains("tomcat"));
+        let ps = port_service(&BTreeMap::new(), &[], "h", 8081, Some("www"), &HostServices::default()).unwrap();
+        assert_eq!(ps.how, MappingHow::SvcName);
+        assert!(port_service(&BTreeMap::new(), &[], "h", 9999, None, &HostServices::default()).is_none());
+    }
+}

@@ -1,0 +1,120 @@
+//! Expand the command line's paths into a sorted list of input files. Directories are walked
+//! recursively (symlinks followed, loops reported), `-` spools stdin to a temporary file so it can be
+//! sniffed and read like any other file. Problems are per-path errors, not aborts.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::{Compression, SourceInput};
+
+/// A path that could not be read, with the reason.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub display: String,
+    pub message: String,
+}
+
+/// Inputs found, plus per-path errors. Holds the stdin spool file alive.
+pub struct Discovered {
+    pub inputs: Vec<SourceInput>,
+    pub errors: Vec<InputError>,
+    _stdin_spool: Option<tempfile::NamedTempFile>,
+}
+
+fn compression_of(path: &Path) -> io::Result<Compression> {
+    let mut magic = [0u8; 2];
+    let mut f = File::open(path)?;
+    let n = f.read(&mut magic)?;
+    Ok(if n == 2 && magic == [0x1f, 0x8b] {
+        Compression::Gzip
+    } else {
+        Compression::None
+    })
+}
+
+fn input_for(display: String, path: PathBuf) -> Result<SourceInput, InputError> {
+    let fail = |e: io::Error| InputError {
+        display: display.clone(),
+        message: e.to_string(),
+    };
+    let meta = std::fs::metadata(&path).map_err(fail)?;
+    let compression = compression_of(&path).map_err(fail)?;
+    Ok(SourceInput {
+        display: display.clone(),
+        path,
+        compression,
+        size: meta.len(),
+    })
+}
+
+/// Expand `paths` in command-line order; files under a directory are sorted by path.
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let mut spool = None;
+    for p in paths {
+        if p.as_os_str() == "-" {
+            match spool_stdin() {
+                Ok(tmp) => {
+                    match input_for("-".into(), tmp.path().to_path_buf()) {
+                        Ok(i) => inputs.push(i),
+                        Err(e) => errors.push(e),
+                    }
+                    spool = Some(tmp);
+                }
+                Err(e) => errors.push(InputError {
+                    display: "-".into(),
+                    message: format!("cannot read standard input: {e}"),
+                }),
+            }
+            continue;
+        }
+        let display = p.display().to_string();
+        match std::fs::metadata(p) {
+            Err(e) => errors.push(InputError {
+                display,
+                message: e.to_string(),
+            }),
+            Ok(m) if m.is_dir() => {
+                let walker = walkdir::WalkDir::new(p)
+                    .follow_links(true)
+                    .sort_by_file_name();
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() => {
+                            let d = e.path().display().to_string();
+                            match input_for(d, e.path().to_path_buf()) {
+                                Ok(i) => inputs.push(i),
+                                Err(err) => errors.push(err),
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => errors.push(InputError {
+                            display: e
+                                .path()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_else(|| display.clone()),
+                            message: e.to_string(),
+                        }),
+                    }
+                }
+            }
+            Ok(_) => match input_for(display, p.clone()) {
+                Ok(i) => inputs.push(i),
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    Discovered {
+        inputs,
+        errors,
+        _stdin_spool: spool,
+    }
+}
+
+fn spool_stdin() -> io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::NamedTempFile::new()?;
+    io::copy(&mut io::stdin().lock(), tmp.as_file_mut())?;
+    Ok(tmp)
+}

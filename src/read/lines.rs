@@ -1,0 +1,291 @@
+//! Bounded-memory line scanning over a byte stream: a fixed buffer, lines never collected, an
+//! optional Aho-Corasick prefilter that finds candidate lines without looking at the others, and line
+//! numbers kept exact by counting newlines. A line longer than [`MAX_LINE`] is counted as overlong and
+//! skipped without being buffered.
+
+use std::io::{self, Read};
+
+use aho_corasick::{AhoCorasick, Input};
+use memchr::{memchr, memrchr};
+
+/// Longest line handed to a parser; longer ones are counted (malformed) and skipped.
+pub const MAX_LINE: usize = 1 << 20;
+const BUF: usize = MAX_LINE + (1 << 20);
+/// Longest first/last line sample kept for time coverage.
+const SAMPLE: usize = 4096;
+
+/// Counts of one scan.
+#[derive(Debug, Default, Clone)]
+pub struct ScanCounts {
+    /// Lines in the range (an unterminated last line counts).
+    pub lines: u64,
+    /// Lines longer than [`MAX_LINE`].
+    pub overlong: u64,
+    /// Lines handed to `on_line`.
+    pub selected: u64,
+    /// First and last lines (capped), to learn the time span a source covers.
+    pub first_line: Vec<u8>,
+    pub last_line: Vec<u8>,
+}
+
+/// Which part of a stream to scan.
+#[derive(Debug, Clone, Copy)]
+pub struct Range {
+    /// The stream starts one byte before the chunk (at `start - 1`): skip through the first newline,
+    /// whose line belongs to the previous chunk.
+    pub skip_first_partial: bool,
+    /// Lines starting at or after this stream offset (skipped bytes included) belong to the next
+    /// chunk.
+    pub limit: Option<u64>,
+}
+
+impl Range {
+    pub const WHOLE: Range = Range {
+        skip_first_partial: false,
+        limit: None,
+    };
+}
+
+fn trim_cr(line: &[u8]) -> &[u8] {
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn sample(line: &[u8]) -> Vec<u8> {
+    trim_cr(&line[..line.len().min(SAMPLE)]).to_vec()
+}
+
+fn count_newlines(b: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', b).count() as u64
+}
+
+struct State<'f, F> {
+    filter: Option<&'f AhoCorasick>,
+    on_line: F,
+    counts: ScanCounts,
+}
+
+impl<F: FnMut(u64, &[u8])> State<'_, F> {
+    /// `block` holds complete lines, each ending in `\n` (except possibly the stream's last one).
+    fn block(&mut self, block: &[u8]) {
+        if block.is_empty() {
+            return;
+        }
+        let base = self.counts.lines;
+        if self.counts.first_line.is_empty() && base == 0 {
+            let end = memchr(b'\n', block).unwrap_or(block.len());
+            self.counts.first_line = sample(&block[..end]);
+        }
+        let body = block.strip_suffix(b"\n").unwrap_or(block);
+        let last_start = memrchr(b'\n', body).map_or(0, |p| p + 1);
+        self.counts.last_line = sample(&body[last_start..]);
+        let total = count_newlines(block) + u64::from(!block.ends_with(b"\n"));
+        match self.filter {
+            None => {
+                let mut n = base;
+                for line in body.split(|&b| b == b'\n') {
+                    n += 1;
+                    self.counts.selected += 1;
+                    (self.on_line)(n, trim_cr(line));
+                }
+            }
+            Some(ac) => {
+                let mut from = 0usize;
+                let mut counted_to = 0usize;
+                let mut n = base;
+                while from < block.len() {
+                    let Some(m) = ac.find(Input::new(block).span(from..block.len())) else {
+                        break;
+                    };
+                    let ls = memrchr(b'\n', &block[..m.start()]).map_or(0, |p| p + 1);
+                    let le = memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
+                    n += count_newlines(&block[counted_to..ls]);
+                    counted_to = ls;
+                    self.counts.selected += 1;
+                    (self.on_line)(n + 1, trim_cr(&block[ls..le]));
+                    from = le + 1;
+                }
+            }
+        }
+        self.counts.lines += total;
+    }
+}
+
+/// Scan `reader`, calling `on_line(line_number, line)` (1-based within the range, `\r\n` trimmed)
+/// for every line when `filter` is `None`, else for lines where the filter matches.
+pub fn scan<R: Read>(
+    mut reader: R,
+    range: Range,
+    filter: Option<&AhoCorasick>,
+    on_line: impl FnMut(u64, &[u8]),
+) -> io::Result<ScanCounts> {
+    let mut st = State {
+        filter,
+        on_line,
+        counts: ScanCounts::default(),
+    };
+    let mut buf = vec![0u8; BUF];
+    let mut filled = 0usize;
+    let mut skipping = range.skip_first_partial; // inside a line that is not ours / overlong
+    let mut overlong = false;
+    let mut consumed: u64 = 0; // bytes of our range already handed to `block`
+    let mut eof = false;
+    loop {
+        if !eof && filled < buf.len() {
+            let n = match reader.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                eof = true;
+            }
+            filled += n;
+        }
+        let mut start = 0usize;
+        if skipping {
+            match memchr(b'\n', &buf[..filled]) {
+                Some(p) => {
+                    start = p + 1;
+                    skipping = false;
+                    consumed += (p + 1) as u64;
+                    if overlong {
+                        overlong = false;
+                        st.counts.lines += 1;
+                        st.counts.overlong += 1;
+                    }
+                }
+                None => {
+                    consumed += filled as u64;
+                    filled = 0;
+                    if eof {
+                        if overlong {
+                            st.counts.lines += 1;
+                            st.counts.overlong += 1;
+                        }
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
+        let data = &buf[start..filled];
+        let complete = if eof {
+            data.len()
+        } else {
+            memrchr(b'\n', data).map_or(0, |p| p + 1)
+        };
+        let mut block = &data[..complete];
+        let mut done = false;
+        if let Some(limit) = range.limit
+            && consumed + block.len() as u64 >= limit
+        {
+            // Keep only lines starting before `limit`: cut after the line holding byte limit-1.
+            let cut_at = (limit.saturating_sub(consumed)) as usize;
+            let cut = if cut_at == 0 {
+                0
+            } else {
+                memchr(b'\n', &block[cut_at - 1..]).map_or(block.len(), |p| cut_at + p)
+            };
+            block = &block[..cut];
+            done = true;
+        }
+        st.block(block);
+        consumed += block.len() as u64;
+        if done || eof {
+            break;
+        }
+        // Move the incomplete tail to the front.
+        let tail = start + complete..filled;
+        let tail_len = tail.len();
+        buf.copy_within(tail, 0);
+        filled = tail_len;
+        if filled == buf.len() {
+            // No newline in a full buffer: an overlong line. Drop what we have, skip to its end.
+            if range.limit.is_some_and(|l| consumed >= l) {
+                break;
+            }
+            skipping = true;
+            overlong = true;
+            consumed += filled as u64;
+            filled = 0;
+        }
+    }
+    Ok(st.counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(data: &[u8], range: Range, filter: Option<&AhoCorasick>) -> (ScanCounts, Vec<(u64, String)>) {
+        let mut out = Vec::new();
+        let c = scan(data, range, filter, |n, l| {
+            out.push((n, String::from_utf8_lossy(l).into_owned()))
+        })
+        .unwrap();
+        (c, out)
+    }
+
+    #[test]
+    fn counts_and_numbers_all_lines() {
+        let (c, out) = collect(b"a\nb\r\n\nc", Range::WHOLE, None);
+        assert_eq!(c.lines, 4);
+        assert_eq!(
+            out,
+            vec![(1, "a".into()), (2, "b".into()), (3, "".into()), (4, "c".into())]
+        );
+    }
+
+    #[test]
+    fn filter_selects_lines_with_exact_numbers() {
+        let ac = AhoCorasick::new(["203.0.113.5"]).unwrap();
+        let data = b"x\n203.0.113.5 y 203.0.113.5\nz\nw\nq 203.0.113.5\n";
+        let (c, out) = collect(data, Range::WHOLE, Some(&ac));
+        assert_eq!(c.lines, 5);
+        assert_eq!(c.selected, 2);
+        assert_eq!(out[0].0, 2);
+        assert_eq!(out[1], (5, "q 203.0.113.5".into()));
+    }
+
+    #[test]
+    fn chunks_partition_lines_exactly() {
+        let data: Vec<u8> = (0..1000)
+            .flat_map(|i| format!("line {i} {}\n", "x".repeat(i % 37)).into_bytes())
+            .collect();
+        for chunk in [1usize, 7, 100, 4096] {
+            let mut all = Vec::new();
+            let mut start = 0usize;
+            let mut base = 0u64;
+            while start < data.len() {
+                let len = chunk.min(data.len() - start);
+                let (reader, range): (&[u8], Range) = if start == 0 {
+                    (&data[..], Range { skip_first_partial: false, limit: Some(len as u64) })
+                } else {
+                    // Open one byte early; the limit counts from there.
+                    (&data[start - 1..], Range { skip_first_partial: true, limit: Some(len as u64 + 1) })
+                };
+                let (c, out) = collect(reader, range, None);
+                all.extend(out.into_iter().map(|(n, l)| (n + base, l)));
+                base += c.lines;
+                start += len;
+            }
+            let want: Vec<(u64, String)> = String::from_utf8_lossy(&data)
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i as u64 + 1, l.to_string()))
+                .collect();
+            assert_eq!(all, want, "chunk size {chunk}");
+        }
+    }
+
+    #[test]
+    fn overlong_line_is_counted_and_skipped() {
+        let mut data = b"first\n".to_vec();
+        data.extend(std::iter::repeat_n(b'A', BUF + 10));
+        data.extend_from_slice(b"\nlast\n");
+        let (c, out) = collect(&data, Range::WHOLE, None);
+        assert_eq!(c.overlong, 1);
+        assert_eq!(c.lines, 3);
+        assert_eq!(out, vec![(1, "first".into()), (3, "last".into())]);
+    }
+}

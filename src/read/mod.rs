@@ -1,0 +1,83 @@
+//! Reading inputs: discover paths (files, recursive directories, `-`), open them as byte streams
+//! (gzip by magic number), and sniff what each holds from its first bytes.
+
+pub mod discover;
+pub mod lines;
+pub mod sniff;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+
+use flate2::read::MultiGzDecoder;
+use indicatif::ProgressBar;
+
+/// One input, named as the user gave it.
+#[derive(Debug, Clone)]
+pub struct SourceInput {
+    /// Path as given on the command line (or found under a given directory); `-` for stdin.
+    pub display: String,
+    /// Where the bytes are (stdin is spooled to a temporary file first).
+    pub path: PathBuf,
+    pub compression: Compression,
+    /// Size on disk in bytes.
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+}
+
+/// Compressed formats recognised by magic number but not read yet.
+pub fn unsupported_compression(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some("zstd")
+    } else if head.starts_with(b"BZh") {
+        Some("bzip2")
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Some("xz")
+    } else {
+        None
+    }
+}
+
+impl SourceInput {
+    /// The whole (decompressed) stream.
+    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        self.open_progress(&ProgressBar::hidden())
+    }
+
+    /// The whole (decompressed) stream; compressed bytes read advance `pb`.
+    pub fn open_progress(&self, pb: &ProgressBar) -> io::Result<Box<dyn Read + Send>> {
+        let f = pb.wrap_read(File::open(&self.path)?);
+        Ok(match self.compression {
+            Compression::None => Box::new(f),
+            Compression::Gzip => Box::new(MultiGzDecoder::new(BufReader::with_capacity(
+                256 * 1024,
+                f,
+            ))),
+        })
+    }
+
+    /// A byte range of an uncompressed file (for chunked parallel reading).
+    pub fn open_range(
+        &self,
+        start: u64,
+        len: u64,
+        pb: &ProgressBar,
+    ) -> io::Result<impl Read + Send + use<>> {
+        let mut f = File::open(&self.path)?;
+        f.seek(SeekFrom::Start(start))?;
+        Ok(pb.wrap_read(f.take(len)))
+    }
+
+    /// Up to `n` bytes from the start of the decompressed stream.
+    pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {
+        let mut r = self.open()?.take(n as u64);
+        let mut buf = Vec::with_capacity(n.min(1 << 16));
+        r.read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+}
