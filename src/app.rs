@@ -48,7 +48,9 @@ fn warn(quiet: bool, msg: &str) {
 fn init_threads(n: Option<usize>) {
     if let Some(n) = n {
         // Fails only if the global pool already exists (tests calling twice): keep the first.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
 }
 
@@ -138,7 +140,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     c.errors.extend(found_scans.errors);
     c.errors.extend(given.errors);
     let mut scan_inputs = given.scans;
-    scan_inputs.extend(c.scans.drain(..));
+    scan_inputs.append(&mut c.scans);
 
     let mut scans: Vec<LoadedScan> = Vec::new();
     for s in &scan_inputs {
@@ -180,7 +182,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
 
     let mut scanner_nets: Vec<IpNet> = Vec::new();
-    for n in cases.iter().flat_map(|c| c.scanner_nets.iter()).chain(&cfg.scanner_nets) {
+    for n in cases
+        .iter()
+        .flat_map(|c| c.scanner_nets.iter())
+        .chain(&cfg.scanner_nets)
+    {
         if !scanner_nets.contains(n) {
             scanner_nets.push(*n);
         }
@@ -198,11 +204,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
         _ => (reference, reference),
     };
-    let query = Query {
-        scanner_nets,
-        span,
-        reference,
-    };
+    let query = Query { scanner_nets, span };
     let log_sources: Vec<LogSource<'_>> = c
         .logs
         .iter()
@@ -219,10 +221,13 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
             warn(quiet, &format!("{}: read error: {e}", s.display));
         }
     }
-    let read_errors = stats.iter().take(n_log_sources).filter(|s| s.error.is_some()).count();
+    let read_errors = stats
+        .iter()
+        .take(n_log_sources)
+        .filter(|s| s.error.is_some())
+        .count();
 
     let input = correlate::Input {
-        scans: &scans,
         cases: &cases,
         sources: &stats,
         events: &events,
@@ -327,7 +332,11 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     let (stats, events) = pipeline::run(
         &sources,
         &cfg,
-        |i| fixed_ref.or_else(|| scan::mtime(&i.path)).unwrap_or_else(Utc::now),
+        |i| {
+            fixed_ref
+                .or_else(|| scan::mtime(&i.path))
+                .unwrap_or_else(Utc::now)
+        },
         None,
     );
     let mut out = String::new();
@@ -356,7 +365,14 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     }
     let read_errors = stats.iter().filter(|s| s.error.is_some()).count();
     for s in stats.iter().filter(|s| s.error.is_some()) {
-        warn(cfg.quiet, &format!("{}: read error: {}", s.display, s.error.as_deref().unwrap_or("")));
+        warn(
+            cfg.quiet,
+            &format!(
+                "{}: read error: {}",
+                s.display,
+                s.error.as_deref().unwrap_or("")
+            ),
+        );
     }
     Ok(if c.errors.is_empty() && read_errors == 0 {
         Status::Ok
@@ -368,12 +384,36 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
 /// `portmortem formats`.
 pub fn formats() -> Result<Status> {
     let rows: &[(&str, &str, &str)] = &[
-        ("nessus", "scan report", "<NessusClientData_v2> … plugin 10919 \"Port 443 was detected as being open but is now unresponsive\""),
-        ("syslog", "log", "Nov 20 02:13:44 web01 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=443"),
-        ("syslog", "log", "2026-11-20T02:14:10.123456+00:00 web01 systemd[1]: nginx.service: Main process exited, code=killed, status=9/KILL"),
-        ("syslog", "log", "<13>1 2026-11-20T02:14:10Z db01 systemd 1 - - Stopped MySQL Community Server."),
-        ("ulogd", "log", "Nov 20 02:13:44 fw01 IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=22"),
-        ("suricata_eve", "log", "{\"timestamp\":\"2026-11-20T02:13:44.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"203.0.113.5\",\"dest_ip\":\"192.0.2.10\",\"dest_port\":443,\"alert\":{\"action\":\"blocked\",\"signature\":\"ET SCAN Nessus\"}}"),
+        (
+            "nessus",
+            "scan report",
+            "<NessusClientData_v2> … plugin 10919 \"Port 443 was detected as being open but is now unresponsive\"",
+        ),
+        (
+            "syslog",
+            "log",
+            "Nov 20 02:13:44 web01 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=443",
+        ),
+        (
+            "syslog",
+            "log",
+            "2026-11-20T02:14:10.123456+00:00 web01 systemd[1]: nginx.service: Main process exited, code=killed, status=9/KILL",
+        ),
+        (
+            "syslog",
+            "log",
+            "<13>1 2026-11-20T02:14:10Z db01 systemd 1 - - Stopped MySQL Community Server.",
+        ),
+        (
+            "ulogd",
+            "log",
+            "Nov 20 02:13:44 fw01 IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=22",
+        ),
+        (
+            "suricata_eve",
+            "log",
+            "{\"timestamp\":\"2026-11-20T02:13:44.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"203.0.113.5\",\"dest_ip\":\"192.0.2.10\",\"dest_port\":443,\"alert\":{\"action\":\"blocked\",\"signature\":\"ET SCAN Nessus\"}}",
+        ),
     ];
     let mut out = String::new();
     for (name, kind, example) in rows {

@@ -95,7 +95,12 @@ pub struct AnalyzeArgs {
     #[arg(long = "scan-tz", default_value = "UTC", value_name = "ZONE")]
     pub scan_tz: String,
     /// Slack around each port's window (`90s`, `5m`, `1h30m`; bare number = seconds).
-    #[arg(long, default_value = "5m", value_name = "DUR", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        default_value = "5m",
+        value_name = "DUR",
+        allow_hyphen_values = true
+    )]
     pub slack: String,
     /// Report format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]

@@ -17,7 +17,6 @@ use crate::cli::{AnalyzeArgs, FailOn, InputArgs, OutputFormat};
 /// A per-source setting chosen by a glob over the source's display path.
 #[derive(Debug, Clone)]
 pub struct GlobRule<T> {
-    pub glob: String,
     matcher: GlobMatcher,
     pub value: T,
 }
@@ -27,11 +26,7 @@ impl<T> GlobRule<T> {
         let matcher = Glob::new(glob)
             .with_context(|| format!("invalid glob {glob:?}"))?
             .compile_matcher();
-        Ok(Self {
-            glob: glob.to_string(),
-            matcher,
-            value,
-        })
+        Ok(Self { matcher, value })
     }
 
     /// Matches the whole path, or its file name alone (so `fw.log=+6m` works for `logs/fw.log`).
@@ -173,8 +168,11 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
 }
 
 pub fn parse_tz(s: &str) -> Result<Tz> {
-    s.parse::<Tz>()
-        .map_err(|e| anyhow::anyhow!("unknown time zone {s:?}: {e} (use an IANA name such as UTC or Europe/Berlin)"))
+    s.parse::<Tz>().map_err(|e| {
+        anyhow::anyhow!(
+            "unknown time zone {s:?}: {e} (use an IANA name such as UTC or Europe/Berlin)"
+        )
+    })
 }
 
 fn split_glob_value(s: &str, flag: &str) -> Result<(String, String)> {
@@ -188,9 +186,11 @@ pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
     if s == "nessus" {
         return Ok(ForcedFormat::Nessus);
     }
-    LogFormat::from_name(s).map(ForcedFormat::Log).ok_or_else(|| {
-        anyhow::anyhow!("unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve)")
-    })
+    LogFormat::from_name(s)
+        .map(ForcedFormat::Log)
+        .ok_or_else(|| {
+            anyhow::anyhow!("unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve)")
+        })
 }
 
 /// Scanner address or CIDR.
@@ -327,7 +327,9 @@ impl Config {
             None
         };
         if a.baseline.is_some() {
-            bail!("--baseline (nmap baseline/rescan comparison) is not supported yet; only Nessus reports are read");
+            bail!(
+                "--baseline (nmap baseline/rescan comparison) is not supported yet; only Nessus reports are read"
+            );
         }
         Ok(Self {
             input,
@@ -357,7 +359,10 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
         assert_eq!(parse_duration("-6m").unwrap(), Duration::minutes(-6));
         assert_eq!(parse_duration("+360").unwrap(), Duration::seconds(360));
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::milliseconds(250));
+        assert_eq!(
+            parse_duration("250ms").unwrap(),
+            Duration::milliseconds(250)
+        );
         assert_eq!(parse_duration("42").unwrap(), Duration::seconds(42));
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("m").is_err());

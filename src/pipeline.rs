@@ -70,8 +70,6 @@ pub struct Query {
     pub scanner_nets: Vec<IpNet>,
     /// Time span that matters (all port windows ± slack).
     pub span: (DateTime<Utc>, DateTime<Utc>),
-    /// Reference instant for year-less timestamps.
-    pub reference: DateTime<Utc>,
 }
 
 impl Query {
@@ -119,7 +117,14 @@ impl Query {
 /// expanded (netfilter prints `2001:0db8:0000:…`). Wide IPv4 ranges use their octet-aligned prefix.
 fn address_patterns(net: &IpNet) -> Option<Vec<String>> {
     match net {
-        IpNet::V4(n) if n.prefix_len() >= 24 => Some(n.hosts().chain([n.network(), n.broadcast()]).map(|a| a.to_string()).collect::<BTreeSet<_>>().into_iter().collect()),
+        IpNet::V4(n) if n.prefix_len() >= 24 => Some(
+            n.hosts()
+                .chain([n.network(), n.broadcast()])
+                .map(|a| a.to_string())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        ),
         IpNet::V4(n) => {
             let octets = n.network().octets();
             let keep = (n.prefix_len() / 8) as usize;
@@ -390,7 +395,15 @@ pub fn run(
         .par_iter()
         .map(|t| {
             let src = &sources[t.source];
-            run_task(t, src, cfg, reference(src.input), query, filter.as_ref(), &pb)
+            run_task(
+                t,
+                src,
+                cfg,
+                reference(src.input),
+                query,
+                filter.as_ref(),
+                &pb,
+            )
         })
         .collect();
     pb.finish_and_clear();
@@ -411,9 +424,7 @@ pub fn run(
         line_base += o.stats.lines;
         events.append(&mut o.events);
     }
-    events.sort_by(|a, b| {
-        (a.event.time, a.source, a.line).cmp(&(b.event.time, b.source, b.line))
-    });
+    events.sort_by(|a, b| (a.event.time, a.source, a.line).cmp(&(b.event.time, b.source, b.line)));
     (stats, events)
 }
 

@@ -95,18 +95,27 @@ pub fn probe(
     let mut pairs: BTreeMap<SocketAddr, Vec<usize>> = BTreeMap::new();
     for (i, c) in cases.iter().enumerate() {
         if c.protocol != "tcp" {
-            notes.push(format!("{}/{} on {}: only TCP is re-probed", c.protocol, c.port, c.host));
+            notes.push(format!(
+                "{}/{} on {}: only TCP is re-probed",
+                c.protocol, c.port, c.host
+            ));
             continue;
         }
         let Some(ip) = c.ip else {
-            notes.push(format!("{}: no IP address in the scan; not re-probed", c.host));
+            notes.push(format!(
+                "{}: no IP address in the scan; not re-probed",
+                c.host
+            ));
             continue;
         };
         if let Some(why) = refuse(ip) {
             notes.push(format!("{ip}:{} not re-probed: {why}", c.port));
             continue;
         }
-        pairs.entry(SocketAddr::new(ip, c.port)).or_default().push(i);
+        pairs
+            .entry(SocketAddr::new(ip, c.port))
+            .or_default()
+            .push(i);
     }
     let mut list: Vec<(SocketAddr, Vec<usize>, Duration)> = pairs
         .into_iter()
@@ -143,7 +152,9 @@ pub fn probe(
                         *n += 1;
                         j
                     };
-                    let Some((addr, idx, t)) = list.get(job) else { return };
+                    let Some((addr, idx, t)) = list.get(job) else {
+                        return;
+                    };
                     // Rate: each probe takes the next start slot.
                     let wait = {
                         let Ok(mut p) = pace.lock() else { return };

@@ -36,8 +36,6 @@ pub fn load_nessus(input: &SourceInput, scan_tz: Tz) -> Result<LoadedScan> {
 #[derive(Debug, Clone)]
 pub struct PortCase {
     pub scan: usize,
-    /// Index of the host in the report.
-    pub host_index: usize,
     /// Host as the scan names it (IP text when known).
     pub host: String,
     pub ip: Option<IpAddr>,
@@ -57,12 +55,16 @@ pub struct PortCase {
 }
 
 /// Build the port cases of all scans; notes about hosts without times go to the scan's notes.
-pub fn port_cases(scans: &mut [LoadedScan], extra_scanners: &[IpNet], fallback_time: impl Fn(&str) -> DateTime<Utc>) -> Vec<PortCase> {
+pub fn port_cases(
+    scans: &mut [LoadedScan],
+    extra_scanners: &[IpNet],
+    fallback_time: impl Fn(&str) -> DateTime<Utc>,
+) -> Vec<PortCase> {
     let mut out = Vec::new();
     for (si, scan) in scans.iter_mut().enumerate() {
         let rep = &scan.report;
         let mut notes = Vec::new();
-        for (hi, h) in rep.hosts.iter().enumerate() {
+        for h in &rep.hosts {
             if h.affected.is_empty() {
                 continue;
             }
@@ -86,7 +88,11 @@ pub fn port_cases(scans: &mut [LoadedScan], extra_scanners: &[IpNet], fallback_t
             let mut nets: Vec<IpNet> = h
                 .scanner_ip
                 .iter()
-                .chain(if h.scanner_ip.is_none() { rep.scanner_ips.iter() } else { [].iter() })
+                .chain(if h.scanner_ip.is_none() {
+                    rep.scanner_ips.iter()
+                } else {
+                    [].iter()
+                })
                 .map(|ip| IpNet::from(*ip))
                 .collect();
             for n in extra_scanners {
@@ -97,8 +103,10 @@ pub fn port_cases(scans: &mut [LoadedScan], extra_scanners: &[IpNet], fallback_t
             for a in &h.affected {
                 out.push(PortCase {
                     scan: si,
-                    host_index: hi,
-                    host: h.ip.map(|i| i.to_string()).unwrap_or_else(|| h.name.clone()),
+                    host: h
+                        .ip
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| h.name.clone()),
                     ip: h.ip,
                     hostnames: h.hostnames.clone(),
                     port: a.port,
@@ -108,18 +116,30 @@ pub fn port_cases(scans: &mut [LoadedScan], extra_scanners: &[IpNet], fallback_t
                     window,
                     window_guessed: guessed,
                     scanner_nets: nets.clone(),
-                    checks_read_timeout: h.settings.checks_read_timeout.or(rep.settings.checks_read_timeout),
+                    checks_read_timeout: h
+                        .settings
+                        .checks_read_timeout
+                        .or(rep.settings.checks_read_timeout),
                     max_checks: h.settings.max_checks.or(rep.settings.max_checks),
                 });
             }
         }
-        if rep.scanner_ips.is_empty() && extra_scanners.is_empty() && rep.hosts.iter().any(|h| !h.affected.is_empty()) {
+        if rep.scanner_ips.is_empty()
+            && extra_scanners.is_empty()
+            && rep.hosts.iter().any(|h| !h.affected.is_empty())
+        {
             notes.push("the report names no scanner IP (plugin 19506 missing or unreadable): pass --scanner-ip so firewall and IPS lines can be matched".into());
         }
         scan.report.notes.extend(notes);
     }
     out.sort_by(|a, b| {
-        (a.ip, &a.host, a.port, &a.protocol, a.scan).cmp(&(b.ip, &b.host, b.port, &b.protocol, b.scan))
+        (a.ip, &a.host, a.port, &a.protocol, a.scan).cmp(&(
+            b.ip,
+            &b.host,
+            b.port,
+            &b.protocol,
+            b.scan,
+        ))
     });
     out
 }

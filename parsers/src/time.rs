@@ -154,7 +154,10 @@ mod tests {
         let want = at("2026-11-20T02:13:44Z");
         assert_eq!(parse_iso8601("2026-11-20T02:13:44Z", &ctx), Some(want));
         assert_eq!(parse_iso8601("2026-11-20T03:13:44+01:00", &ctx), Some(want));
-        assert_eq!(parse_iso8601("2026-11-20T02:13:44.000000+0000", &ctx), Some(want));
+        assert_eq!(
+            parse_iso8601("2026-11-20T02:13:44.000000+0000", &ctx),
+            Some(want)
+        );
         assert_eq!(parse_iso8601("2026-11-20T02:13:44", &ctx), Some(want));
         assert_eq!(parse_iso8601("20/Nov/2026", &ctx), None);
     }

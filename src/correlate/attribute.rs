@@ -113,7 +113,7 @@ impl Targets {
 
     /// A path component naming a host: `web01/var/log/syslog`, `bastion01-fail2ban.log`,
     /// `192.0.2.10/kern.log`. Names shorter than 3 characters are not trusted.
-    pub fn from_path(&self, display: &str) -> Option<usize> {
+    pub fn named_in_path(&self, display: &str) -> Option<usize> {
         for comp in Path::new(display).components().rev() {
             let c = comp.as_os_str().to_string_lossy().to_ascii_lowercase();
             for (i, h) in self.hosts.iter().enumerate() {
@@ -145,7 +145,7 @@ impl SourceHost {
     pub fn new(targets: &Targets, display: &str, rules: &[GlobRule<String>]) -> Self {
         SourceHost {
             config: first_match(rules, display).and_then(|r| targets.find(&r.value)),
-            path: targets.from_path(display),
+            path: targets.named_in_path(display),
         }
     }
 }

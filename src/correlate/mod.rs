@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::config::GlobRule;
 use crate::pipeline::{LocatedEvent, SourceStats};
-use crate::scan::{LoadedScan, PortCase};
+use crate::scan::PortCase;
 use attribute::{How, SourceHost, Target, Targets, attribute};
 use services::{HostServices, family};
 
@@ -123,7 +123,6 @@ pub const EVIDENCE_CAP: usize = 25;
 
 /// Everything correlation looks at.
 pub struct Input<'a> {
-    pub scans: &'a [LoadedScan],
     pub cases: &'a [PortCase],
     pub sources: &'a [SourceStats],
     pub events: &'a [LocatedEvent],

@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use portmortem_parsers::{
-    BanAction, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto,
-    ShutdownKind, scan::ScanState,
+    BanAction, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto, ShutdownKind,
+    scan::ScanState,
 };
 
 use super::advice;
@@ -32,7 +32,9 @@ impl Candidate {
         use Cause::*;
         match (state, self.cause) {
             (_, RateLimit | HostReboot) => None,
-            (ScanState::Closed, FirewallReject | ServiceStop | ServiceCrash | OomKill) => Some(true),
+            (ScanState::Closed, FirewallReject | ServiceStop | ServiceCrash | OomKill) => {
+                Some(true)
+            }
             (ScanState::Closed, _) => Some(false),
             (ScanState::Unresponsive, FirewallDrop | IpsBlock | Ban | HostOverload) => Some(true),
             (ScanState::Unresponsive, _) => Some(false),
@@ -75,7 +77,8 @@ fn jail_ports(scope: Option<&str>) -> (Option<Vec<u16>>, bool) {
     };
     let known: Option<&[u16]> = if j.contains("ssh") {
         Some(&[22])
-    } else if j.contains("nginx") || j.contains("apache") || j.contains("http") || j.contains("php") {
+    } else if j.contains("nginx") || j.contains("apache") || j.contains("http") || j.contains("php")
+    {
         Some(&[80, 443])
     } else if j.contains("postfix") || j.contains("sasl") || j.contains("exim") {
         Some(&[25, 465, 587])
@@ -158,8 +161,8 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     let mut ids_only = Vec::new();
     let mut rule_names = BTreeSet::new();
     let mut signatures = BTreeSet::new();
-    for i in first..last {
-        match &events[i].event.kind {
+    for (i, e) in events.iter().enumerate().take(last).skip(first) {
+        match &e.event.kind {
             EventKind::FirewallDeny(d)
                 if c.scanner(d.src)
                     && d.dport == Some(case.port)
@@ -194,12 +197,10 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             {
                 rate.push(i)
             }
-            EventKind::Overload(o)
-                if c.on_host(i) && o.port.is_none_or(|p| p == case.port) =>
-            {
+            EventKind::Overload(o) if c.on_host(i) && o.port.is_none_or(|p| p == case.port) => {
                 overload.push(i)
             }
-            EventKind::Shutdown(_) if c.on_host(i) && events[i].event.time <= c.recheck => {
+            EventKind::Shutdown(_) if c.on_host(i) && e.event.time <= c.recheck => {
                 shutdowns.push(i)
             }
             EventKind::Boot(_) if c.on_host(i) => boots.push(i),
@@ -213,7 +214,11 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     } else {
         format!(
             " (rule {})",
-            rule_names.iter().map(|r| format!("'{r}'")).collect::<Vec<_>>().join(", ")
+            rule_names
+                .iter()
+                .map(|r| format!("'{r}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
     let proto_port = format!("{}/{}", case.protocol, case.port);
@@ -285,7 +290,10 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             EventKind::Shutdown(s) if s.kind == ShutdownKind::Poweroff => "powered off",
             _ => "shut down / rebooted",
         };
-        let back = boots.iter().copied().find(|&b| events[b].event.time > events[s0].event.time);
+        let back = boots
+            .iter()
+            .copied()
+            .find(|&b| events[b].event.time > events[s0].event.time);
         let mut ev = shutdowns.clone();
         let back_txt = match back {
             Some(b) if events[b].event.time <= c.recheck => {
@@ -294,14 +302,26 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             }
             Some(b) => {
                 ev.push(b);
-                format!(", booted again only at {}, after the recheck", fmt_t(c.time(b)))
+                format!(
+                    ", booted again only at {}, after the recheck",
+                    fmt_t(c.time(b))
+                )
             }
             None => ", no boot seen before the recheck".to_string(),
         };
         cands.push(Candidate {
             cause: Cause::HostReboot,
-            strength: if back.is_some_and(|b| events[b].event.time <= c.recheck) { 75 } else { 90 },
-            summary: format!("{} {kind} at {} ({}){back_txt}", case.host, fmt_t(c.time(s0)), c.where_(s0)),
+            strength: if back.is_some_and(|b| events[b].event.time <= c.recheck) {
+                75
+            } else {
+                90
+            },
+            summary: format!(
+                "{} {kind} at {} ({}){back_txt}",
+                case.host,
+                fmt_t(c.time(s0)),
+                c.where_(s0)
+            ),
             detail: None,
             evidence: ev,
         });
@@ -336,7 +356,9 @@ fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
     let events = c.w.input.events;
     let mut best: Option<Candidate> = None;
     for i in 0..last {
-        let EventKind::Ban(b) = &events[i].event.kind else { continue };
+        let EventKind::Ban(b) = &events[i].event.kind else {
+            continue;
+        };
         if !matches!(b.action, BanAction::Ban | BanAction::Shun)
             || !c.scanner(b.ip)
             || !c.on_host(i)
@@ -380,7 +402,14 @@ fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
                 c.where_(i),
                 fmt_t(c.recheck)
             ),
-            detail: Some(format!("{}{}", b.by, b.scope.as_ref().map(|s| format!(" jail/scope {s}")).unwrap_or_default())),
+            detail: Some(format!(
+                "{}{}",
+                b.by,
+                b.scope
+                    .as_ref()
+                    .map(|s| format!(" jail/scope {s}"))
+                    .unwrap_or_default()
+            )),
             evidence: vec![i],
         };
         best = Some(cand);
@@ -398,12 +427,14 @@ fn lifecycle_candidate(
     let mut episode: Vec<usize> = Vec::new();
     let mut recovered: Option<(Vec<usize>, usize)> = None;
     let mut later_start = None;
-    for i in first..last {
-        let EventKind::Lifecycle(l) = &events[i].event.kind else { continue };
+    for (i, e) in events.iter().enumerate().take(last).skip(first) {
+        let EventKind::Lifecycle(l) = &e.event.kind else {
+            continue;
+        };
         if !c.on_host(i) || !ps.families.contains(&family(&l.unit)) {
             continue;
         }
-        let t = events[i].event.time;
+        let t = e.event.time;
         if l.state.is_down() || l.state == LifecycleState::RestartScheduled {
             if t <= c.recheck {
                 episode.push(i);
@@ -448,18 +479,24 @@ fn lifecycle_candidate(
     let key = episode
         .iter()
         .copied()
-        .find(|&i| matches!(&events[i].event.kind, EventKind::Lifecycle(l) if match cause {
-            Cause::OomKill => l.state == LifecycleState::OomKilled,
-            Cause::ServiceCrash => l.state == LifecycleState::Crashed,
-            _ => l.state.is_down(),
-        }))
+        .find(|&i| {
+            matches!(&events[i].event.kind, EventKind::Lifecycle(l) if match cause {
+                Cause::OomKill => l.state == LifecycleState::OomKilled,
+                Cause::ServiceCrash => l.state == LifecycleState::Crashed,
+                _ => l.state.is_down(),
+            })
+        })
         .unwrap_or(episode[0]);
     let unit = match &events[key].event.kind {
         EventKind::Lifecycle(l) => l.unit.clone(),
         _ => units.join("/"),
     };
     let back = match later_start {
-        Some(s) => format!("; back only at {} ({}), after the recheck", fmt_t(c.time(s)), c.where_(s)),
+        Some(s) => format!(
+            "; back only at {} ({}), after the recheck",
+            fmt_t(c.time(s)),
+            c.where_(s)
+        ),
         None => "; not seen back before the recheck".into(),
     };
     let mut evidence = episode;
@@ -533,10 +570,7 @@ pub fn explain(w: &World<'_>, ci: usize) -> Finding {
     text.push_str(&capitalize(&win.summary));
     text.push('.');
     match win.consistency(case.state) {
-        Some(true) => text.push_str(&format!(
-            " This fits the scan's '{}'.",
-            case.state.as_str()
-        )),
+        Some(true) => text.push_str(&format!(" This fits the scan's '{}'.", case.state.as_str())),
         Some(false) => text.push_str(&format!(
             " The scan saw '{}', which fits {} better, so confidence is lowered.",
             case.state.as_str(),
@@ -595,9 +629,12 @@ fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) ->
     let mut covering: BTreeSet<usize> = BTreeSet::new();
     for (si, s) in sources.iter().enumerate() {
         let sh = w.source_hosts[si];
-        if sh.config == Some(c.target) || sh.path == Some(c.target) {
-            covering.insert(si);
-        } else if s.hostnames.iter().any(|h| w.targets.find(h) == Some(c.target)) {
+        if sh.config == Some(c.target)
+            || sh.path == Some(c.target)
+            || s.hostnames
+                .iter()
+                .any(|h| w.targets.find(h) == Some(c.target))
+        {
             covering.insert(si);
         }
     }
@@ -633,7 +670,11 @@ fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) ->
         format!(
             "No log source covers host {}{}: none names it, is mapped to it, or logs traffic to it from the scanner. Read {} source(s).",
             case.host,
-            if case.hostnames.is_empty() { String::new() } else { format!(" ({})", case.hostnames.join(", ")) },
+            if case.hostnames.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", case.hostnames.join(", "))
+            },
             sources.len()
         )
     } else if in_window.is_empty() {
@@ -655,7 +696,10 @@ fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) ->
     } else {
         let units = ps
             .map(|p| p.families.iter().cloned().collect::<Vec<_>>().join("/"))
-            .unwrap_or_else(|| "the service (unknown: no listening line, config entry or known default port)".into());
+            .unwrap_or_else(|| {
+                "the service (unknown: no listening line, config entry or known default port)"
+                    .into()
+            });
         format!(
             "Logs covering host {} and the window {window} ({}) show no deny, ban, IPS block or rate limit of the scanner on {}/{}, no stop or crash of {units}, and no reboot.",
             case.host,

@@ -209,12 +209,31 @@ mod tests {
         let ps = port_service(&cfg, &[], "192.0.2.10", 443, Some("www"), &known).unwrap();
         assert_eq!(ps.how, MappingHow::Listening);
         assert!(ps.families.contains("apache"));
-        let cfg: BTreeMap<String, String> = [("192.0.2.10:443".to_string(), "tomcat9".to_string())].into();
+        let cfg: BTreeMap<String, String> =
+            [("192.0.2.10:443".to_string(), "tomcat9".to_string())].into();
         let ps = port_service(&cfg, &[], "192.0.2.10", 443, Some("www"), &known).unwrap();
         assert_eq!(ps.how, MappingHow::Config);
         assert!(ps.families.contains("tomcat"));
-        let ps = port_service(&BTreeMap::new(), &[], "h", 8081, Some("www"), &HostServices::default()).unwrap();
+        let ps = port_service(
+            &BTreeMap::new(),
+            &[],
+            "h",
+            8081,
+            Some("www"),
+            &HostServices::default(),
+        )
+        .unwrap();
         assert_eq!(ps.how, MappingHow::SvcName);
-        assert!(port_service(&BTreeMap::new(), &[], "h", 9999, None, &HostServices::default()).is_none());
+        assert!(
+            port_service(
+                &BTreeMap::new(),
+                &[],
+                "h",
+                9999,
+                None,
+                &HostServices::default()
+            )
+            .is_none()
+        );
     }
 }

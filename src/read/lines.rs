@@ -97,7 +97,8 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
                         break;
                     };
                     let ls = memrchr(b'\n', &block[..m.start()]).map_or(0, |p| p + 1);
-                    let le = memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
+                    let le =
+                        memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
                     n += count_newlines(&block[counted_to..ls]);
                     counted_to = ls;
                     self.counts.selected += 1;
@@ -217,7 +218,11 @@ pub fn scan<R: Read>(
 mod tests {
     use super::*;
 
-    fn collect(data: &[u8], range: Range, filter: Option<&AhoCorasick>) -> (ScanCounts, Vec<(u64, String)>) {
+    fn collect(
+        data: &[u8],
+        range: Range,
+        filter: Option<&AhoCorasick>,
+    ) -> (ScanCounts, Vec<(u64, String)>) {
         let mut out = Vec::new();
         let c = scan(data, range, filter, |n, l| {
             out.push((n, String::from_utf8_lossy(l).into_owned()))
@@ -232,7 +237,12 @@ mod tests {
         assert_eq!(c.lines, 4);
         assert_eq!(
             out,
-            vec![(1, "a".into()), (2, "b".into()), (3, "".into()), (4, "c".into())]
+            vec![
+                (1, "a".into()),
+                (2, "b".into()),
+                (3, "".into()),
+                (4, "c".into())
+            ]
         );
     }
 
@@ -259,10 +269,22 @@ mod tests {
             while start < data.len() {
                 let len = chunk.min(data.len() - start);
                 let (reader, range): (&[u8], Range) = if start == 0 {
-                    (&data[..], Range { skip_first_partial: false, limit: Some(len as u64) })
+                    (
+                        &data[..],
+                        Range {
+                            skip_first_partial: false,
+                            limit: Some(len as u64),
+                        },
+                    )
                 } else {
                     // Open one byte early; the limit counts from there.
-                    (&data[start - 1..], Range { skip_first_partial: true, limit: Some(len as u64 + 1) })
+                    (
+                        &data[start - 1..],
+                        Range {
+                            skip_first_partial: true,
+                            limit: Some(len as u64 + 1),
+                        },
+                    )
                 };
                 let (c, out) = collect(reader, range, None);
                 all.extend(out.into_iter().map(|(n, l)| (n + base, l)));

@@ -54,10 +54,9 @@ impl SourceInput {
         let f = pb.wrap_read(File::open(&self.path)?);
         Ok(match self.compression {
             Compression::None => Box::new(f),
-            Compression::Gzip => Box::new(MultiGzDecoder::new(BufReader::with_capacity(
-                256 * 1024,
-                f,
-            ))),
+            Compression::Gzip => {
+                Box::new(MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, f)))
+            }
         })
     }
 

@@ -14,16 +14,6 @@ pub enum Kind {
     Unrecognised(&'static str),
 }
 
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Nessus => "nessus",
-            Kind::Log(f) => f.name(),
-            Kind::Unrecognised(_) => "unrecognised",
-        }
-    }
-}
-
 /// How many bytes of a file are sniffed.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 

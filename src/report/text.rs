@@ -52,7 +52,10 @@ fn port_block(out: &mut String, p: &PortOut, paint: &Paint) {
     let _ = writeln!(
         out,
         "    {}",
-        paint.dim(&format!("window {} – {} (recheck at the end)", p.window.start, p.window.end))
+        paint.dim(&format!(
+            "window {} – {} (recheck at the end)",
+            p.window.start, p.window.end
+        ))
     );
     let _ = writeln!(out, "    {}", p.explanation);
     if !p.evidence.is_empty() {
@@ -141,7 +144,10 @@ pub fn render(r: &Report, color: bool) -> String {
     }
     if r.ports.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "No port was reported closed or unresponsive by the recheck.");
+        let _ = writeln!(
+            out,
+            "No port was reported closed or unresponsive by the recheck."
+        );
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "sources ({}):", r.sources.len());

@@ -72,9 +72,7 @@ fn spaces(i: &[u8]) -> IResult<&[u8], &[u8]> {
 fn num<const MIN: usize, const MAX: usize>(i: &[u8]) -> IResult<&[u8], u32> {
     let (i, d) = take_while_m_n(MIN, MAX, |b: u8| b.is_ascii_digit())(i)?;
     // At most MAX (≤ 9) ASCII digits: always fits in u32.
-    let n = d
-        .iter()
-        .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+    let n = d.iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
     Ok((i, n))
 }
 
@@ -85,9 +83,8 @@ fn pri(i: &[u8]) -> IResult<&[u8], &[u8]> {
 /// `Nov 20 02:13:44` / `Nov  2 02:13:44` / `Nov 20 02:13:44.123` (some relays add fractions).
 fn rfc3164_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
     let (i, mon) = take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic())(i)?;
-    let month = month_from_abbr(mon).ok_or_else(|| {
-        nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
-    })?;
+    let month = month_from_abbr(mon)
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify)))?;
     let (i, _) = spaces(i)?;
     let (i, day) = num::<1, 2>(i)?;
     let (i, _) = spaces(i)?;
@@ -133,10 +130,7 @@ pub fn iso_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
         take_while_m_n(2, 2, |b: u8| b.is_ascii_digit()),
         char(':'),
         take_while_m_n(2, 2, |b: u8| b.is_ascii_digit()),
-        opt((
-            take_while_m_n(1, 1, |b: u8| b == b'.' || b == b','),
-            digit1,
-        )),
+        opt((take_while_m_n(1, 1, |b: u8| b == b'.' || b == b','), digit1)),
         opt(take_while1(|b: u8| {
             b == b'Z' || b == b'+' || b == b'-' || b == b':' || b.is_ascii_digit()
         })),
@@ -144,7 +138,9 @@ pub fn iso_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
     .parse(i)?;
     let fail = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify));
     // The recognizer only accepts ASCII, so this never fails; still no unwrap on input data.
-    let s = std::str::from_utf8(text).map_err(|_| fail())?.replace(',', ".");
+    let s = std::str::from_utf8(text)
+        .map_err(|_| fail())?
+        .replace(',', ".");
     let s = s.replacen(' ', "T", 1);
     if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
         return Ok((rest, HeaderTime::Absolute(t.with_timezone(&Utc))));
@@ -179,8 +175,7 @@ fn as_str(b: &[u8]) -> Option<&str> {
 fn looks_like_host(b: &[u8]) -> bool {
     !b.is_empty()
         && !b.contains(&b'=')
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b':'))
 }
 
@@ -352,7 +347,8 @@ mod tests {
 
     #[test]
     fn ulogd_without_tag() {
-        let h = parse_header(b"Nov 20 02:13:44 fw01 [UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.1").unwrap();
+        let h =
+            parse_header(b"Nov 20 02:13:44 fw01 [UFW BLOCK] IN=eth0 OUT= SRC=192.0.2.1").unwrap();
         assert_eq!(h.host, Some("fw01"));
         assert_eq!(h.app, None);
         assert!(h.msg.starts_with(b"[UFW BLOCK]"));
