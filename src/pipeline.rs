@@ -424,7 +424,7 @@ pub fn run(
         line_base += o.stats.lines;
         events.append(&mut o.events);
     }
-    events.sort_by(|a, b| (a.event.time, a.source, a.line).cmp(&(b.event.time, b.source, b.line)));
+    events.sort_by_key(|a| (a.event.time, a.source, a.line));
     (stats, events)
 }
 
