@@ -24,6 +24,7 @@ use crate::{
 /// Classify a kernel message (uptime stamp already stripped).
 pub fn classify(msg: &str) -> Option<EventKind> {
     oom_kill(msg)
+        .or_else(|| oom_memcg_unit(msg))
         .or_else(|| segfault(msg))
         .or_else(|| syn_flood(msg))
         .or_else(|| conntrack_full(msg))
@@ -53,6 +54,32 @@ fn oom_kill(msg: &str) -> Option<EventKind> {
         unit: name.to_string(),
         state: LifecycleState::OomKilled,
         detail: Some(format!("{scope}oom-kill pid {pid}")),
+    }))
+}
+
+/// `oom-kill:constraint=…,task_memcg=/system.slice/tomcat9.service,task=java,pid=2211,uid=997`
+/// (kernels ≥ 4.19): the cgroup names the systemd unit the killed process belonged to, which the
+/// `Killed process N (java)` line does not. Only `.service` cgroups give an event.
+fn oom_memcg_unit(msg: &str) -> Option<EventKind> {
+    let rest = msg.get(msg.find("oom-kill:constraint=")?..)?;
+    let field = |key: &str| {
+        rest.split(',').find_map(|kv| {
+            kv.trim()
+                .strip_prefix(key)
+                .and_then(|v| v.strip_prefix('='))
+        })
+    };
+    let memcg = field("task_memcg")?;
+    let unit = memcg.rsplit('/').next()?.strip_suffix(".service")?;
+    if unit.is_empty() {
+        return None;
+    }
+    let task = field("task").unwrap_or("?");
+    let pid = field("pid").unwrap_or("?");
+    Some(EventKind::Lifecycle(Lifecycle {
+        unit: unit.to_string(),
+        state: LifecycleState::OomKilled,
+        detail: Some(format!("oom-kill of {task} pid {pid} in {memcg}")),
     }))
 }
 
@@ -174,6 +201,27 @@ mod tests {
 
     fn overload(kind: OverloadKind, port: Option<u16>) -> Option<EventKind> {
         Some(EventKind::Overload(Overload { kind, port }))
+    }
+
+    #[test]
+    fn oom_constraint_names_the_unit() {
+        assert_eq!(
+            classify(
+                "oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/tomcat9.service,task=java,pid=2211,uid=997"
+            ),
+            life(
+                "tomcat9",
+                LifecycleState::OomKilled,
+                "oom-kill of java pid 2211 in /system.slice/tomcat9.service"
+            )
+        );
+        // A user session or container cgroup names no service: no event from this line.
+        assert_eq!(
+            classify(
+                "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/user.slice/user-1000.slice,task_memcg=/user.slice/user-1000.slice/session-2.scope,task=stress,pid=7,uid=1000"
+            ),
+            None
+        );
     }
 
     #[test]
