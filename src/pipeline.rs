@@ -16,6 +16,7 @@ use portmortem_parsers::{
 use rayon::prelude::*;
 
 use crate::config::InputConfig;
+use crate::correlate::rules::AFTERMATH;
 use crate::read::{
     Compression, SourceInput,
     lines::{self, Range},
@@ -91,10 +92,11 @@ impl Query {
             }
             EventKind::Ban(b) => self.is_scanner(b.ip) && ev.time <= self.span.1,
             EventKind::Listening(_) => true,
-            EventKind::Lifecycle(_)
-            | EventKind::Shutdown(_)
-            | EventKind::Boot(_)
-            | EventKind::Overload(_) => self.in_span(ev.time),
+            // A service's or host's return is looked for up to an hour after the window.
+            EventKind::Lifecycle(_) | EventKind::Boot(_) => {
+                ev.time >= self.span.0 && ev.time <= self.span.1 + AFTERMATH
+            }
+            EventKind::Shutdown(_) | EventKind::Overload(_) => self.in_span(ev.time),
         }
     }
 

@@ -45,7 +45,7 @@ fn sample_verdicts_causes_and_evidence() {
                 f("app01/syslog:21"),
             ],
         ),
-        // mysql stopped by hand, mapped to 3306 by its own "ready for connections … port: 3306" line.
+        // mysql stopped by hand (back only at 02:52, line 12), mapped to 3306 by its own "ready for connections … port: 3306" line.
         (
             "192.0.2.30".to_string(),
             3306,
@@ -55,6 +55,7 @@ fn sample_verdicts_causes_and_evidence() {
                 f("db01/syslog.1.gz:7"),
                 f("db01/syslog.1.gz:8"),
                 f("db01/syslog.1.gz:9"),
+                f("db01/syslog.1.gz:12"),
             ],
         ),
         // postfix stopped and was back 4 s later, long before the recheck: not a cause.

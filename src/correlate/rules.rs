@@ -66,6 +66,9 @@ impl Candidate {
     }
 }
 
+/// How long after the recheck a service's return is still looked for and reported.
+pub const AFTERMATH: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 pub fn fmt_t(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -345,7 +348,9 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
         });
     }
     if let Some(ps) = ps {
-        let (cand, note) = lifecycle_candidate(c, ps, first, last);
+        // Look past the window for when the service came back (said in the explanation).
+        let after = events.partition_point(|e| e.event.time <= c.recheck + AFTERMATH);
+        let (cand, note) = lifecycle_candidate(c, ps, first, after.max(last));
         cands.extend(cand);
         notes.extend(note);
     }

@@ -1,0 +1,429 @@
+//! Small scenarios, one rule each: the decoys DESIGN.md names must not fool the correlation, and the
+//! time options (--slack, --offset, --tz/--source-tz), host attribution and --config work end to end.
+
+mod common;
+
+use std::path::Path;
+
+use chrono::{DateTime, TimeZone, Utc};
+use common::*;
+
+fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, h, m, s).unwrap()
+}
+
+/// web01 = 192.0.2.10, window 02:00:00–02:30:00, given affected ports.
+fn web01(affected: &[(u16, &str, &str)]) -> String {
+    nessus(&[Host {
+        ip: "192.0.2.10",
+        fqdn: "web01.example.com",
+        start: t(2, 0, 0).timestamp(),
+        end: t(2, 30, 0).timestamp(),
+        affected,
+    }])
+}
+
+fn ufw(time: &str, host: &str, src: &str, dst: &str, dpt: u16, prefix: &str) -> String {
+    format!(
+        "Nov 20 {time} {host} kernel: [1000.000001] [{prefix}] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC={src} DST={dst} LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT={dpt} WINDOW=64240 RES=0x00 SYN URGP=0\n"
+    )
+}
+
+/// Write files into a fresh dir: (relative path, content).
+fn scenario(files: &[(&str, String)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (p, c) in files {
+        let path = d.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, c).unwrap();
+    }
+    d
+}
+
+fn verdicts(dir: &Path, extra: &[&str]) -> (serde_json::Value, Vec<(u64, String, String)>) {
+    let mut args: Vec<&str> = extra.to_vec();
+    args.push(".");
+    let (code, r) = analyze_json(dir, &args);
+    assert_eq!(code, 0, "{r}");
+    assert_schema_valid(&r);
+    let v = r["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["port"].as_u64().unwrap(),
+                p["verdict"].as_str().unwrap().to_string(),
+                p["cause"].as_str().unwrap_or("null").to_string(),
+            )
+        })
+        .collect();
+    (r, v)
+}
+
+fn one(v: &[(u64, String, String)]) -> (&str, &str) {
+    assert_eq!(v.len(), 1, "{v:?}");
+    (v[0].1.as_str(), v[0].2.as_str())
+}
+
+const UNRESP_443: &[(u16, &str, &str)] = &[(443, "www", "unresponsive")];
+
+#[test]
+fn scanner_denied_on_another_port_is_not_evidence() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:10:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                8443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn scanner_denied_to_another_host_is_not_evidence() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "fw01/kern.log",
+            ufw(
+                "02:10:00",
+                "fw01",
+                "203.0.113.5",
+                "192.0.2.99",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn another_source_denied_on_the_right_port_is_not_evidence() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:10:00",
+                "web01",
+                "198.51.100.7",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn deny_outside_the_window_counts_only_with_a_wider_slack() {
+    // 01:40 is 20 minutes before the host's start: outside the default 5m slack, inside 30m.
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "01:40:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(expl.contains("none covers the window"), "{expl}");
+    let (r, v) = verdicts(d.path(), &["--slack", "30m"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["evidence"][0]["line"], 1);
+}
+
+#[test]
+fn unrelated_service_restart_is_not_evidence() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/syslog",
+            "Nov 20 02:10:00 web01 systemd[1]: Stopping cron.service - Regular background program processing daemon...\nNov 20 02:10:00 web01 systemd[1]: Stopped cron.service - Regular background program processing daemon.\n".into(),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn right_service_stopping_on_another_host_is_not_evidence() {
+    let scan = nessus(&[
+        Host {
+            ip: "192.0.2.10",
+            fqdn: "web01.example.com",
+            start: t(2, 0, 0).timestamp(),
+            end: t(2, 30, 0).timestamp(),
+            affected: UNRESP_443,
+        },
+        Host {
+            ip: "192.0.2.11",
+            fqdn: "web02.example.com",
+            start: t(2, 0, 0).timestamp(),
+            end: t(2, 30, 0).timestamp(),
+            affected: &[(22, "ssh", "unresponsive")],
+        },
+    ]);
+    let d = scenario(&[
+        ("scan.nessus", scan),
+        (
+            "logs/syslog",
+            "Nov 20 02:10:00 web02 systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\n".into(),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(v[0], (443, "unexplained".into(), "null".into()));
+    assert_eq!(v[1], (22, "unexplained".into(), "null".into()));
+}
+
+#[test]
+fn service_back_before_the_recheck_is_not_a_cause() {
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        (
+            "web01/syslog",
+            "Nov 20 02:05:00 web01 systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\nNov 20 02:05:02 web01 systemd[1]: Started nginx.service - A high performance web server and a reverse proxy server.\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(expl.contains("was back at 2026-11-20T02:05:02Z"), "{expl}");
+}
+
+#[test]
+fn service_stopped_until_after_the_recheck_is_a_restart() {
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        (
+            "web01/syslog",
+            "Nov 20 02:05:00 web01 systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\nNov 20 02:41:00 web01 systemd[1]: Started nginx.service - A high performance web server and a reverse proxy server.\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "service_stop"));
+    let ev: Vec<u64> = r["ports"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ev, vec![1, 2]);
+    // Port 443 ↔ nginx by the default-port table only: an inferred mapping.
+    assert_eq!(r["ports"][0]["confidence"], "medium");
+}
+
+#[test]
+fn drop_for_a_closed_port_lowers_confidence_but_keeps_evidence() {
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:10:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["confidence"], "medium");
+    assert!(
+        r["ports"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("confidence is lowered")
+    );
+}
+
+#[test]
+fn reject_fits_closed() {
+    // ulogd2 LOGEMU: same fields, no `kernel:` tag; the prefix says REJECT.
+    let line = "Nov 20 02:10:00 web01 fw-REJECT: IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0\n";
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        ("ulogd/syslogemu.log", line.into()),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "firewall_reject"));
+    assert_eq!(r["ports"][0]["confidence"], "high");
+}
+
+#[test]
+fn offset_corrects_a_fast_clock() {
+    // The firewall's clock runs 10 minutes fast: it logged 02:44 for 02:34 (window end 02:30 + 5m).
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:44:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let (r, v) = verdicts(d.path(), &["--offset", "kern.log=+10m"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["evidence"][0]["time"], "2026-11-20T02:34:00Z");
+    let src = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "./web01/kern.log")
+        .unwrap();
+    assert_eq!(src["clock_offset_s"], 600.0);
+}
+
+#[test]
+fn source_tz_reads_local_times() {
+    // Logged in Berlin local time (UTC+1 in November): 03:10 local = 02:10 UTC.
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "03:10:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let (r, v) = verdicts(d.path(), &["--source-tz", "web01/*=Europe/Berlin"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["evidence"][0]["time"], "2026-11-20T02:10:00Z");
+    let (_, v) = verdicts(d.path(), &["--tz", "Europe/Berlin"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+}
+
+#[test]
+fn host_decided_by_path_when_the_host_field_names_a_collector() {
+    let scan = nessus(&[
+        Host {
+            ip: "192.0.2.10",
+            fqdn: "web01.example.com",
+            start: t(2, 0, 0).timestamp(),
+            end: t(2, 30, 0).timestamp(),
+            affected: &[(443, "www", "closed")],
+        },
+        Host {
+            ip: "192.0.2.11",
+            fqdn: "web02.example.com",
+            start: t(2, 0, 0).timestamp(),
+            end: t(2, 30, 0).timestamp(),
+            affected: &[(443, "www", "closed")],
+        },
+    ]);
+    let d = scenario(&[
+        ("scan.nessus", scan),
+        (
+            "archive/web02/syslog",
+            "Nov 20 02:10:00 logcollector systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(v[0], (443, "unexplained".into(), "null".into()));
+    assert_eq!(v[1], (443, "service_restart".into(), "service_stop".into()));
+    assert!(
+        r["ports"][1]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("the log file's path")
+    );
+}
+
+#[test]
+fn config_maps_port_to_unit_and_source_to_host() {
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(8443, "www", "closed")])),
+        (
+            "collected/app.log",
+            "Nov 20 02:10:00 box systemd[1]: tomcat9.service: Main process exited, code=dumped, status=11/SEGV\nNov 20 02:10:00 box systemd[1]: tomcat9.service: Failed with result 'core-dump'.\n".into(),
+        ),
+        (
+            "pm.toml",
+            "[services]\n\"192.0.2.10:8443\" = \"tomcat9\"\n\n[sources.\"collected/*\"]\nhost = \"web01\"\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &["--config", "pm.toml"]);
+    assert_eq!(one(&v), ("service_restart", "service_crash"));
+    assert_eq!(r["ports"][0]["confidence"], "high");
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(expl.contains("--config"), "{expl}");
+}
+
+#[test]
+fn reboot_outranks_the_unit_stops_inside_it() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/syslog",
+            "Nov 20 02:12:00 web01 systemd-logind[611]: System is rebooting.\nNov 20 02:12:01 web01 systemd[1]: Stopping nginx.service - A high performance web server and a reverse proxy server...\nNov 20 02:12:02 web01 systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\nNov 20 02:12:03 web01 kernel: [ 9911.1] reboot: Restarting system\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "host_reboot"));
+    let lines: Vec<u64> = r["ports"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines[0], 1, "the reboot line leads the evidence");
+    assert!(
+        lines.contains(&3),
+        "the unit stop stays as evidence: {lines:?}"
+    );
+}
+
+#[test]
+fn ipv6_scanner_in_expanded_netfilter_form() {
+    let scan = nessus(&[Host {
+        ip: "2001:db8::10",
+        fqdn: "v6web.example.com",
+        start: t(2, 0, 0).timestamp(),
+        end: t(2, 30, 0).timestamp(),
+        affected: UNRESP_443,
+    }]);
+    // netfilter prints IPv6 addresses fully expanded.
+    let line = "Nov 20 02:10:00 v6web kernel: [1.0] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:86:dd SRC=2001:0db8:0000:0000:0000:0000:0000:0005 DST=2001:0db8:0000:0000:0000:0000:0000:0010 LEN=80 TC=0 HOPLIMIT=57 FLOWLBL=0 PROTO=TCP SPT=40000 DPT=443 WINDOW=64800 RES=0x00 SYN URGP=0\n";
+    let d = scenario(&[("scan.nessus", scan), ("v6web/kern.log", line.into())]);
+    let (r, v) = verdicts(d.path(), &["--scanner-ip", "2001:db8::5"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["host"], "2001:db8::10");
+}
