@@ -39,6 +39,7 @@ pub enum OutputFormat {
 pub enum FailOn {
     Unexplained,
     Blocked,
+    #[value(name = "service_restart", alias = "service-restart")]
     ServiceRestart,
     Any,
 }
