@@ -62,6 +62,18 @@ struct Classified {
     errors: Vec<InputError>,
 }
 
+impl Classified {
+    fn log_sources(&self) -> Vec<LogSource<'_>> {
+        self.logs
+            .iter()
+            .map(|(input, format)| LogSource {
+                input,
+                format: *format,
+            })
+            .collect()
+    }
+}
+
 fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> Classified {
     let mut c = Classified {
         scans: Vec::new(),
@@ -205,15 +217,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         _ => (reference, reference),
     };
     let query = Query { scanner_nets, span };
-    let log_sources: Vec<LogSource<'_>> = c
-        .logs
-        .iter()
-        .map(|(input, format)| LogSource {
-            input,
-            format: *format,
-        })
-        .collect();
-    let (mut stats, events) = pipeline::run(&log_sources, &cfg.input, |_| reference, Some(&query));
+    let (mut stats, events) =
+        pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
     let n_log_sources = stats.len();
     stats.extend(extra_sources(&c));
     for s in stats.iter().take(n_log_sources) {
@@ -321,16 +326,8 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     for e in &c.errors {
         warn(cfg.quiet, &format!("{}: {}", e.display, e.message));
     }
-    let sources: Vec<LogSource<'_>> = c
-        .logs
-        .iter()
-        .map(|(input, format)| LogSource {
-            input,
-            format: *format,
-        })
-        .collect();
     let (stats, events) = pipeline::run(
-        &sources,
+        &c.log_sources(),
         &cfg,
         |i| {
             fixed_ref

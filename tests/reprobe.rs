@@ -16,7 +16,10 @@ fn reprobe_reports_open_and_closed_on_loopback_and_refuses_documentation_address
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let start = Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).unwrap().timestamp();
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 20, 2, 0, 0)
+        .unwrap()
+        .timestamp();
     let scan = nessus(&[
         Host {
             ip: "127.0.0.1",
@@ -63,7 +66,10 @@ fn reprobe_reports_open_and_closed_on_loopback_and_refuses_documentation_address
     };
     assert_eq!(state(open)["state"], "open");
     assert_eq!(state(closed)["state"], "closed");
-    assert!(state(443).is_null(), "documentation address must not be probed");
+    assert!(
+        state(443).is_null(),
+        "documentation address must not be probed"
+    );
     assert!(stderr(&o).contains("192.0.2.10:443 not re-probed: documentation address"));
     drop(listener);
 }
