@@ -218,6 +218,7 @@ fn line_time(format: LogFormat, line: &[u8], ctx: &TimeContext) -> Option<DateTi
         LogFormat::Syslog | LogFormat::Ulogd => {
             header::parse_header_ctx(line, ctx).ok().map(|(_, t)| t)
         }
+        LogFormat::Fail2ban => portmortem_parsers::ban::fail2ban::line_time(line, ctx),
         LogFormat::SuricataEve => {
             let key = b"\"timestamp\":\"";
             let p = memchr::memmem::find(line, key)? + key.len();
@@ -232,7 +233,7 @@ fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
         LogFormat::Syslog | LogFormat::Ulogd => {
             header::parse_header(line).and_then(|h| h.host.map(str::to_string))
         }
-        LogFormat::SuricataEve => None,
+        LogFormat::SuricataEve | LogFormat::Fail2ban => None,
     }
 }
 

@@ -82,6 +82,15 @@ fn sample_verdicts_causes_and_evidence() {
             "null".to_string(),
             vec![],
         ),
+        // fail2ban's sshd jail banned the scanner until after the recheck (host from the path); its
+        // nginx-botsearch ban does not cover 22, and the other address's ban is a decoy.
+        (
+            "192.0.2.70".to_string(),
+            22,
+            "blocked".to_string(),
+            "ban".to_string(),
+            vec![f("bastion01/fail2ban.log:10")],
+        ),
     ];
     assert_eq!(facts, want);
     let ports = r["ports"].as_array().unwrap();
@@ -106,7 +115,7 @@ fn sample_verdicts_causes_and_evidence() {
             .unwrap()
             .starts_with("No log source covers host 192.0.2.60")
     );
-    assert_eq!(r["summary"]["blocked"], 2);
+    assert_eq!(r["summary"]["blocked"], 3);
     assert_eq!(r["summary"]["service_restart"], 2);
     assert_eq!(r["summary"]["unexplained"], 2);
     assert_schema_valid(&r);
@@ -134,6 +143,11 @@ fn sample_source_accounting() {
     assert_eq!(by("db01/syslog.1.gz")["lines"], 12);
     assert_eq!(by("ids01/eve.json")["format"], "suricata_eve");
     assert_eq!(by("NOTES.txt")["format"], "unrecognised");
+    assert_eq!(by("bastion01/fail2ban.log")["format"], "fail2ban");
+    // Only lines naming the scanner (or a lifecycle word: "Starting", "started") are parsed: the
+    // other address's ban, its unban and its Found line are ignored, not events.
+    assert_eq!(by("bastion01/fail2ban.log")["events"], 3);
+    assert_eq!(by("bastion01/fail2ban.log")["ignored"], 3);
     assert_eq!(
         r["scans"][0]["scanner_ips"],
         serde_json::json!(["203.0.113.5"])
@@ -209,7 +223,7 @@ fn output_file_and_events_command() {
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty());
     let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(r["summary"]["ports"], 6);
+    assert_eq!(r["summary"]["ports"], 7);
 
     let o = run_in(
         &root(),

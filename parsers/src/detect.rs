@@ -12,6 +12,8 @@ pub enum LogFormat {
     Ulogd,
     /// Suricata eve.json (one JSON object per line).
     SuricataEve,
+    /// fail2ban's own log (`/var/log/fail2ban.log`).
+    Fail2ban,
 }
 
 impl LogFormat {
@@ -20,6 +22,7 @@ impl LogFormat {
             LogFormat::Syslog => "syslog",
             LogFormat::Ulogd => "ulogd",
             LogFormat::SuricataEve => "suricata_eve",
+            LogFormat::Fail2ban => "fail2ban",
         }
     }
 
@@ -28,11 +31,17 @@ impl LogFormat {
             "syslog" => Some(LogFormat::Syslog),
             "ulogd" | "netfilter" => Some(LogFormat::Ulogd),
             "suricata_eve" | "eve" | "suricata" => Some(LogFormat::SuricataEve),
+            "fail2ban" => Some(LogFormat::Fail2ban),
             _ => None,
         }
     }
 
-    pub const ALL: [LogFormat; 3] = [LogFormat::Syslog, LogFormat::Ulogd, LogFormat::SuricataEve];
+    pub const ALL: [LogFormat; 4] = [
+        LogFormat::Syslog,
+        LogFormat::Ulogd,
+        LogFormat::SuricataEve,
+        LogFormat::Fail2ban,
+    ];
 }
 
 /// Guess a log format from the first bytes of a file (a few KB are plenty). Looks at up to 20
@@ -41,6 +50,7 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     let mut syslog = 0usize;
     let mut ulogd = 0usize;
     let mut eve = 0usize;
+    let mut f2b = 0usize;
     let mut seen = 0usize;
     // The last line of a head sample may be cut short: drop it unless the head is the whole file.
     let lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
@@ -60,6 +70,10 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
             }
             continue;
         }
+        if crate::ban::fail2ban::looks_native(trimmed) {
+            f2b += 1;
+            continue;
+        }
         if let Some(h) = crate::syslog::header::parse_header(line) {
             let has_nf = memchr::memmem::find(h.msg, b"IN=").is_some()
                 && memchr::memmem::find(h.msg, b"SRC=").is_some();
@@ -72,6 +86,7 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     }
     let best = [
         (eve, LogFormat::SuricataEve),
+        (f2b, LogFormat::Fail2ban),
         (syslog + ulogd, LogFormat::Syslog),
     ]
     .into_iter()

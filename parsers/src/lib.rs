@@ -4,6 +4,7 @@
 //! scan reports) plus a [`TimeContext`] that carries the year and zone a zone-less, year-less log
 //! timestamp needs. Malformed input is an error value, never a panic.
 
+pub mod ban;
 pub mod detect;
 pub mod error;
 pub mod event;
@@ -27,5 +28,6 @@ pub fn parse_line(
     match format {
         LogFormat::Syslog | LogFormat::Ulogd => syslog::parse_line(line, ctx),
         LogFormat::SuricataEve => ids::suricata::parse_eve_line(line, ctx),
+        LogFormat::Fail2ban => ban::fail2ban::parse_line(line, ctx),
     }
 }

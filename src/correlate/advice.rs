@@ -22,6 +22,13 @@ fn scanners(case: &PortCase) -> String {
     }
 }
 
+fn first_scanner(case: &PortCase) -> String {
+    case.scanner_nets
+        .first()
+        .map(|n| n.addr().to_string())
+        .unwrap_or_else(|| "SCANNER_IP".into())
+}
+
 fn timeout_advice(case: &PortCase) -> String {
     match case.checks_read_timeout {
         Some(t) => format!(
@@ -65,7 +72,7 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
                 "Allow the scanner {s} through the firewall that logged the {} ({file}{}) for the scan, e.g. an ACCEPT rule for the scanner ahead of the deny (ufw: `ufw insert 1 allow from {} to any port {}`).",
                 if win.cause == Cause::FirewallDrop { "drops" } else { "rejects" },
                 win.detail.as_ref().map(|r| format!(", rule '{r}'")).unwrap_or_default(),
-                case.scanner_nets.first().map(|n| n.addr().to_string()).unwrap_or_else(|| "SCANNER".into()),
+                first_scanner(case),
                 case.port
             ));
         }
@@ -73,10 +80,20 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             "Whitelist the scanner {s} in the IPS that blocked it ({file}{}): a pass rule or suppression for the scanner's address, or scan from an exempted address.",
             win.detail.as_ref().map(|r| format!(", signature '{r}'")).unwrap_or_default()
         )),
-        Cause::Ban => out.push(format!(
-            "Whitelist the scanner {s} in the ban tool ({}): fail2ban `ignoreip`, a CrowdSec whitelist, or remove the shun; unban it before rescanning.",
-            win.detail.clone().unwrap_or_else(|| file.clone())
-        )),
+        Cause::Ban => out.push(match (win.ban_tool.as_deref(), win.detail.as_deref()) {
+            (Some("fail2ban"), jail) => {
+                let jail = jail.unwrap_or("JAIL");
+                let ip = first_scanner(case);
+                format!(
+                    "Add the scanner {s} to `ignoreip` in fail2ban's jail.local ([DEFAULT] or [{jail}]) on {}, and lift the ban before rescanning: `fail2ban-client set {jail} unbanip {ip}`.",
+                    case.host
+                )
+            }
+            (tool, _) => format!(
+                "Whitelist the scanner {s} in {} (a CrowdSec whitelist/allowlist, or remove the shun) and lift the ban before rescanning.",
+                tool.unwrap_or("the ban tool")
+            ),
+        }),
         Cause::RateLimit => {
             out.push(format!("Exempt the scanner {s} from the rate limit logged in {file}."));
             out.push(max_checks_advice(case));

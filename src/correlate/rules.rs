@@ -25,6 +25,8 @@ pub struct Candidate {
     pub summary: String,
     /// For advice: the rule / signature / jail / unit the evidence names.
     pub detail: Option<String>,
+    /// For a ban: the tool that banned (`fail2ban`, `crowdsec`).
+    pub ban_tool: Option<String>,
 }
 
 impl Candidate {
@@ -235,6 +237,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 c.span(&drops)
             ),
             detail: rule_names.iter().next().cloned(),
+            ban_tool: None,
             evidence: drops,
         });
     }
@@ -248,6 +251,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 c.span(&rejects)
             ),
             detail: rule_names.iter().next().cloned(),
+            ban_tool: None,
             evidence: rejects,
         });
     }
@@ -263,6 +267,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 c.span(&ips)
             ),
             detail: sig,
+            ban_tool: None,
             evidence: ips,
         });
     } else if !ids_only.is_empty() {
@@ -281,6 +286,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 c.span(&rate)
             ),
             detail: None,
+            ban_tool: None,
             evidence: rate,
         });
     }
@@ -326,6 +332,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 c.where_(s0)
             ),
             detail: None,
+            ban_tool: None,
             evidence: ev,
         });
     }
@@ -344,6 +351,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             strength: 55,
             summary: format!("{} reported {what} {}", case.host, c.span(&overload)),
             detail: None,
+            ban_tool: None,
             evidence: overload,
         });
     }
@@ -407,14 +415,9 @@ fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
                 c.where_(i),
                 fmt_t(c.recheck)
             ),
-            detail: Some(format!(
-                "{}{}",
-                b.by,
-                b.scope
-                    .as_ref()
-                    .map(|s| format!(" jail/scope {s}"))
-                    .unwrap_or_default()
-            )),
+            // The jail or scope, for advice; the tool is `ban_tool`.
+            detail: b.scope.clone(),
+            ban_tool: Some(b.by.clone()),
             evidence: vec![i],
         };
         best = Some(cand);
@@ -520,6 +523,7 @@ fn lifecycle_candidate(
                 ps.how.describe()
             ),
             detail: Some(unit),
+            ban_tool: None,
             evidence,
         }),
         None,

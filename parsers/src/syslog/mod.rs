@@ -53,6 +53,23 @@ pub fn classify(
             if let Some(ev) = systemd::classify(app, pid, msg) {
                 return Ok(Some(ev));
             }
+            // fail2ban relayed through syslog: `fail2ban.actions[1234]: NOTICE [sshd] Ban 1.2.3.4`,
+            // `fail2ban-server[1]: fail2ban.actions [1]: NOTICE [x] Ban …`, `fail2ban[1]: [x] Ban …`.
+            if app.starts_with("fail2ban") {
+                let body = match msg.strip_prefix("fail2ban.") {
+                    Some(rest) if rest.starts_with("actions") => {
+                        rest.split_once(':').map_or("", |(_, m)| m)
+                    }
+                    Some(_) => return Ok(None),
+                    None if app.starts_with("fail2ban.")
+                        && !app.starts_with("fail2ban.actions") =>
+                    {
+                        return Ok(None);
+                    }
+                    None => msg,
+                };
+                return Ok(crate::ban::fail2ban::classify(body));
+            }
             // ulogd with a log prefix ending in `:` (`IPTABLES-DROP: IN=eth0 ...`): the header takes
             // the prefix for the tag, and the message starts with `IN=`.
             if msg.starts_with("IN=") {

@@ -1,0 +1,3 @@
+//! Ban tools: programs that block an address after seeing it misbehave.
+
+pub mod fail2ban;
