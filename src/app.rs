@@ -380,43 +380,18 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
 
 /// `portmortem formats`.
 pub fn formats() -> Result<Status> {
-    let rows: &[(&str, &str, &str)] = &[
-        (
-            "nessus",
-            "scan report",
-            "<NessusClientData_v2> … plugin 10919 \"Port 443 was detected as being open but is now unresponsive\"",
-        ),
-        (
-            "syslog",
-            "log",
-            "Nov 20 02:13:44 web01 kernel: [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=443",
-        ),
-        (
-            "syslog",
-            "log",
-            "2026-11-20T02:14:10.123456+00:00 web01 systemd[1]: nginx.service: Main process exited, code=killed, status=9/KILL",
-        ),
-        (
-            "syslog",
-            "log",
-            "<13>1 2026-11-20T02:14:10Z db01 systemd 1 - - Stopped MySQL Community Server.",
-        ),
-        (
-            "ulogd",
-            "log",
-            "Nov 20 02:13:44 fw01 IN=eth0 OUT= SRC=203.0.113.5 DST=192.0.2.10 PROTO=TCP SPT=40000 DPT=22",
-        ),
-        (
-            "suricata_eve",
-            "log",
-            "{\"timestamp\":\"2026-11-20T02:13:44.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"203.0.113.5\",\"dest_ip\":\"192.0.2.10\",\"dest_port\":443,\"alert\":{\"action\":\"blocked\",\"signature\":\"ET SCAN Nessus\"}}",
-        ),
-    ];
-    let mut out = String::new();
-    for (name, kind, example) in rows {
-        out.push_str(&format!("{name:<14} {kind:<12} {example}\n"));
+    let mut out = String::from(
+        "nessus        scan report  Nessus v2 .nessus XML: plugin 10919 Open Port Re-check, 19506 Scan Information, host times\n              example: <ReportItem pluginID=\"10919\" …><plugin_output>Port 443 was detected as being open but is now unresponsive</plugin_output>\n",
+    );
+    for f in portmortem_parsers::LogFormat::ALL {
+        out.push_str(&format!(
+            "{:<13} log          {}\n              example: {}\n",
+            f.name(),
+            f.describe(),
+            f.example()
+        ));
     }
-    out.push_str("\nCompressed: .gz (any file, detected by magic number). Override detection with --format-of GLOB=FORMAT.\n");
+    out.push_str("\nCompressed: .gz (any file, by magic number). Formats are detected from the first lines; override with --format-of GLOB=FORMAT.\n");
     write_output(None, &out)?;
     Ok(Status::Ok)
 }

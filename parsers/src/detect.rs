@@ -26,6 +26,36 @@ impl LogFormat {
         }
     }
 
+    /// What the format is, for `portmortem formats`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LogFormat::Syslog => {
+                "RFC 3164 / RFC 5424 / rsyslog ISO 8601 syslog: netfilter/UFW/firewalld kernel lines, systemd lifecycle, kernel OOM/segfault/SYN flood/conntrack/reboot, sshd/apache/mysql/postgres, fail2ban relayed"
+            }
+            LogFormat::Ulogd => "ulogd2 LOGEMU netfilter log (no kernel: tag)",
+            LogFormat::SuricataEve => "Suricata eve.json: alert (blocked/allowed) and drop events",
+            LogFormat::Fail2ban => "fail2ban.log: Ban, Restore Ban, Unban",
+        }
+    }
+
+    /// One real-looking line that yields an event (checked by a test).
+    pub fn example(self) -> &'static str {
+        match self {
+            LogFormat::Syslog => {
+                "Nov 20 02:13:44 web01 kernel: [815906.331870] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=52011 DF PROTO=TCP SPT=40422 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0"
+            }
+            LogFormat::Ulogd => {
+                "Nov 20 02:13:44 fw01  IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0"
+            }
+            LogFormat::SuricataEve => {
+                r#"{"timestamp":"2026-11-20T02:18:44.571203+0000","event_type":"alert","src_ip":"203.0.113.5","src_port":53310,"dest_ip":"192.0.2.50","dest_port":22,"proto":"TCP","alert":{"action":"blocked","signature_id":2001219,"signature":"ET SCAN Potential SSH Scan"}}"#
+            }
+            LogFormat::Fail2ban => {
+                "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5"
+            }
+        }
+    }
+
     pub fn from_name(s: &str) -> Option<LogFormat> {
         match s {
             "syslog" => Some(LogFormat::Syslog),
@@ -98,4 +128,24 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
         return Some(LogFormat::Ulogd);
     }
     Some(best.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn every_example_is_detected_and_yields_an_event() {
+        let ctx = crate::TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap());
+        for f in LogFormat::ALL {
+            let line = f.example();
+            let ev = crate::parse_line(f, line.as_bytes(), &ctx);
+            assert!(matches!(ev, Ok(Some(_))), "{f:?}: {ev:?}");
+            let file = format!("{line}\n{line}\n");
+            assert_eq!(detect_log_format(file.as_bytes()), Some(f), "{f:?}");
+            assert_eq!(LogFormat::from_name(f.name()), Some(f));
+        }
+    }
 }
