@@ -285,12 +285,14 @@ fn run_task(
         Ok(None) => parsed += 1,
         Err(_) => malformed += 1,
     };
-    let result = match (task.len, task.start) {
+    let scanned = match (task.len, task.start) {
         (None, _) => src
             .input
             .open_progress(pb)
-            .and_then(|r| lines::scan(r, Range::WHOLE, filter, on_line)),
-        (Some(len), 0) => src.input.open_range(0, len, pb).and_then(|r| {
+            .map(|r| lines::scan(r, Range::WHOLE, filter, on_line)),
+        // Chunks read on to the end of the file: the line holding a chunk's last byte is theirs to
+        // finish (lines belong to the chunk they start in).
+        (Some(len), 0) => src.input.open_range(0, src.input.size, pb).map(|r| {
             lines::scan(
                 r,
                 Range {
@@ -304,7 +306,7 @@ fn run_task(
         (Some(len), start) => {
             // Open one byte early to see whether the chunk starts on a line boundary.
             let to_end = src.input.size.saturating_sub(start - 1);
-            src.input.open_range(start - 1, to_end, pb).and_then(|r| {
+            src.input.open_range(start - 1, to_end, pb).map(|r| {
                 lines::scan(
                     r,
                     Range {
@@ -317,26 +319,22 @@ fn run_task(
             })
         }
     };
-    match result {
-        Ok(c) => {
-            stats.lines = c.lines;
-            stats.malformed = malformed + c.overlong;
-            stats.parsed = parsed;
-            stats.ignored = c.lines - c.selected - c.overlong;
-            stats.first_time = line_time(src.format, &c.first_line, &ctx).map(correct);
-            stats.last_time = line_time(src.format, &c.last_line, &ctx).map(correct);
-            for l in [&c.first_line, &c.last_line] {
-                if let Some(h) = line_host(src.format, l) {
-                    hosts.insert(h);
-                }
-            }
-        }
-        Err(e) => {
-            stats.parsed = parsed;
-            stats.malformed = malformed;
-            stats.error = Some(e.to_string());
+    let (c, err) = match scanned {
+        Ok(r) => r,
+        Err(e) => (lines::ScanCounts::default(), Some(e)),
+    };
+    stats.lines = c.lines;
+    stats.malformed = malformed + c.overlong;
+    stats.parsed = parsed;
+    stats.ignored = c.lines - c.selected - c.overlong;
+    stats.first_time = line_time(src.format, &c.first_line, &ctx).map(correct);
+    stats.last_time = line_time(src.format, &c.last_line, &ctx).map(correct);
+    for l in [&c.first_line, &c.last_line] {
+        if let Some(h) = line_host(src.format, l) {
+            hosts.insert(h);
         }
     }
+    stats.error = err.map(|e| e.to_string());
     stats.events = produced;
     stats.hostnames = hosts;
     TaskOut {

@@ -677,14 +677,14 @@ fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) ->
     };
     let mut text = if covering.is_empty() {
         format!(
-            "No log source covers host {}{}: none names it, is mapped to it, or logs traffic to it from the scanner. Read {} source(s).",
+            "No log source covers host {}{}: none names it, is mapped to it, or logs traffic to it from the scanner. Read {} log source(s).",
             case.host,
             if case.hostnames.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", case.hostnames.join(", "))
             },
-            sources.len()
+            sources.iter().filter(|s| s.lines > 0).count()
         )
     } else if in_window.is_empty() {
         let spans: Vec<String> = covering

@@ -19,7 +19,8 @@ const SAMPLE: usize = 4096;
 pub struct ScanCounts {
     /// Lines in the range (an unterminated last line counts).
     pub lines: u64,
-    /// Lines longer than [`MAX_LINE`].
+    /// Lines longer than [`MAX_LINE`]: those the prefilter selected, and all that overflowed the
+    /// read buffer (they are dropped unread, so whether they would match is unknown).
     pub overlong: u64,
     /// Lines handed to `on_line`.
     pub selected: u64,
@@ -65,6 +66,16 @@ struct State<'f, F> {
 }
 
 impl<F: FnMut(u64, &[u8])> State<'_, F> {
+    /// Hand a selected line to the parser, unless it is longer than [`MAX_LINE`].
+    fn line(&mut self, n: u64, line: &[u8]) {
+        if line.len() > MAX_LINE {
+            self.counts.overlong += 1;
+        } else {
+            self.counts.selected += 1;
+            (self.on_line)(n, trim_cr(line));
+        }
+    }
+
     /// `block` holds complete lines, each ending in `\n` (except possibly the stream's last one).
     fn block(&mut self, block: &[u8]) {
         if block.is_empty() {
@@ -84,8 +95,7 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
                 let mut n = base;
                 for line in body.split(|&b| b == b'\n') {
                     n += 1;
-                    self.counts.selected += 1;
-                    (self.on_line)(n, trim_cr(line));
+                    self.line(n, line);
                 }
             }
             Some(ac) => {
@@ -101,8 +111,7 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
                         memchr(b'\n', &block[m.start()..]).map_or(block.len(), |p| m.start() + p);
                     n += count_newlines(&block[counted_to..ls]);
                     counted_to = ls;
-                    self.counts.selected += 1;
-                    (self.on_line)(n + 1, trim_cr(&block[ls..le]));
+                    self.line(n + 1, &block[ls..le]);
                     from = le + 1;
                 }
             }
@@ -112,18 +121,28 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
 }
 
 /// Scan `reader`, calling `on_line(line_number, line)` (1-based within the range, `\r\n` trimmed)
-/// for every line when `filter` is `None`, else for lines where the filter matches.
+/// for every line when `filter` is `None`, else for lines where the filter matches. A read error
+/// ends the scan: the counts of what was read before it come back with the error.
 pub fn scan<R: Read>(
-    mut reader: R,
+    reader: R,
     range: Range,
     filter: Option<&AhoCorasick>,
     on_line: impl FnMut(u64, &[u8]),
-) -> io::Result<ScanCounts> {
+) -> (ScanCounts, Option<io::Error>) {
     let mut st = State {
         filter,
         on_line,
         counts: ScanCounts::default(),
     };
+    let err = scan_into(reader, range, &mut st).err();
+    (st.counts, err)
+}
+
+fn scan_into<R: Read, F: FnMut(u64, &[u8])>(
+    mut reader: R,
+    range: Range,
+    st: &mut State<'_, F>,
+) -> io::Result<()> {
     let mut buf = vec![0u8; BUF];
     let mut filled = 0usize;
     let mut skipping = range.skip_first_partial; // inside a line that is not ours / overlong
@@ -211,7 +230,7 @@ pub fn scan<R: Read>(
             filled = 0;
         }
     }
-    Ok(st.counts)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -224,10 +243,10 @@ mod tests {
         filter: Option<&AhoCorasick>,
     ) -> (ScanCounts, Vec<(u64, String)>) {
         let mut out = Vec::new();
-        let c = scan(data, range, filter, |n, l| {
+        let (c, err) = scan(data, range, filter, |n, l| {
             out.push((n, String::from_utf8_lossy(l).into_owned()))
-        })
-        .unwrap();
+        });
+        assert!(err.is_none());
         (c, out)
     }
 
@@ -298,6 +317,39 @@ mod tests {
                 .collect();
             assert_eq!(all, want, "chunk size {chunk}");
         }
+    }
+
+    #[test]
+    fn line_between_max_line_and_buffer_is_overlong() {
+        let mut data = b"first\n".to_vec();
+        data.extend(std::iter::repeat_n(b'A', MAX_LINE + 10));
+        data.extend_from_slice(b"\nlast\n");
+        let (c, out) = collect(&data, Range::WHOLE, None);
+        assert_eq!((c.lines, c.overlong, c.selected), (3, 1, 2));
+        assert_eq!(out, vec![(1, "first".into()), (3, "last".into())]);
+        let ac = AhoCorasick::new(["A"]).unwrap();
+        let (c, out) = collect(&data, Range::WHOLE, Some(&ac));
+        assert_eq!((c.lines, c.overlong, c.selected), (3, 1, 0));
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn read_error_keeps_the_counts_so_far() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("truncated"));
+                }
+                self.0 -= 1;
+                let line = b"a line\n";
+                buf[..line.len()].copy_from_slice(line);
+                Ok(line.len())
+            }
+        }
+        let (c, err) = scan(Failing(3), Range::WHOLE, None, |_, _| {});
+        assert!(err.is_some());
+        assert_eq!((c.lines, c.selected), (3, 3));
     }
 
     #[test]

@@ -186,7 +186,7 @@ pub fn build(
                     at: rfc3339(p.at),
                     elapsed_ms: p.elapsed_ms,
                 }),
-                advice: f.advice.clone(),
+                advice: f.advice.iter().map(|a| clean_str(a)).collect(),
                 scan_file: clean_str(&scans[c.scan].file),
             }
         })
