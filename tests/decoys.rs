@@ -427,3 +427,65 @@ fn ipv6_scanner_in_expanded_netfilter_form() {
     assert_eq!(one(&v), ("blocked", "firewall_drop"));
     assert_eq!(r["ports"][0]["host"], "2001:db8::10");
 }
+
+fn f2b(lines: &[(&str, &str, &str, &str)]) -> String {
+    lines
+        .iter()
+        .map(|(time, jail, action, ip)| {
+            format!("2026-11-20 {time},100 fail2ban.actions        [702]: NOTICE  [{jail}] {action} {ip}\n")
+        })
+        .collect()
+}
+
+const UNRESP_22: &[(u16, &str, &str)] = &[(22, "ssh", "unresponsive")];
+
+#[test]
+fn ban_lifted_before_the_recheck_is_not_a_cause() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_22)),
+        (
+            "web01/fail2ban.log",
+            f2b(&[
+                ("02:05:00", "sshd", "Ban", "203.0.113.5"),
+                ("02:15:00", "sshd", "Unban", "203.0.113.5"),
+            ]),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn ban_of_a_jail_for_other_ports_or_of_another_address_is_not_a_cause() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_22)),
+        (
+            "web01/fail2ban.log",
+            f2b(&[
+                ("02:05:00", "nginx-http-auth", "Ban", "203.0.113.5"),
+                ("02:06:00", "sshd", "Ban", "198.51.100.9"),
+            ]),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}
+
+#[test]
+fn recidive_ban_covers_every_port_until_lifted() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/fail2ban.log",
+            f2b(&[("02:05:00", "recidive", "Ban", "203.0.113.5")]),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "ban"));
+    assert_eq!(r["ports"][0]["evidence"][0]["line"], 1);
+    let advice = r["ports"][0]["advice"][0].as_str().unwrap();
+    assert!(
+        advice.contains("fail2ban-client set recidive unbanip 203.0.113.5"),
+        "{advice}"
+    );
+}
