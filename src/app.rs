@@ -153,6 +153,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     c.errors.extend(given.errors);
     let mut scan_inputs = given.scans;
     scan_inputs.append(&mut c.scans);
+    // A report named by --scan and found again under a PATHS directory is read once.
+    let mut seen_scans = std::collections::BTreeSet::new();
+    scan_inputs.retain(|s| {
+        seen_scans.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone()))
+    });
 
     let mut scans: Vec<LoadedScan> = Vec::new();
     for s in &scan_inputs {

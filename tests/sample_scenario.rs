@@ -263,3 +263,10 @@ fn formats_lists_readers() {
         assert!(t.contains(f), "{f}");
     }
 }
+
+#[test]
+fn scan_given_twice_is_read_once() {
+    let (_, r) = analyze_json(&root(), &["--scan", &format!("{SAMPLE}/scan.nessus"), SAMPLE]);
+    assert_eq!(r["scans"].as_array().unwrap().len(), 1);
+    assert_eq!(r["summary"]["ports"], 7);
+}
