@@ -189,7 +189,9 @@ pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
     LogFormat::from_name(s)
         .map(ForcedFormat::Log)
         .ok_or_else(|| {
-            anyhow::anyhow!("unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve, fail2ban)")
+            anyhow::anyhow!(
+                "unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve, fail2ban)"
+            )
         })
 }
 

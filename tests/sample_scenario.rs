@@ -144,10 +144,10 @@ fn sample_source_accounting() {
     assert_eq!(by("ids01/eve.json")["format"], "suricata_eve");
     assert_eq!(by("NOTES.txt")["format"], "unrecognised");
     assert_eq!(by("bastion01/fail2ban.log")["format"], "fail2ban");
-    // Only lines naming the scanner (or a lifecycle word: "Starting", "started") are parsed: the
-    // other address's ban, its unban and its Found line are ignored, not events.
+    // In a fail2ban log only lines naming the scanner are parsed: the start-up lines and the other
+    // address's Found, Ban and Unban lines are ignored, not events.
     assert_eq!(by("bastion01/fail2ban.log")["events"], 3);
-    assert_eq!(by("bastion01/fail2ban.log")["ignored"], 3);
+    assert_eq!(by("bastion01/fail2ban.log")["ignored"], 6);
     assert_eq!(
         r["scans"][0]["scanner_ips"],
         serde_json::json!(["203.0.113.5"])
@@ -266,7 +266,10 @@ fn formats_lists_readers() {
 
 #[test]
 fn scan_given_twice_is_read_once() {
-    let (_, r) = analyze_json(&root(), &["--scan", &format!("{SAMPLE}/scan.nessus"), SAMPLE]);
+    let (_, r) = analyze_json(
+        &root(),
+        &["--scan", &format!("{SAMPLE}/scan.nessus"), SAMPLE],
+    );
     assert_eq!(r["scans"].as_array().unwrap().len(), 1);
     assert_eq!(r["summary"]["ports"], 7);
 }

@@ -56,7 +56,7 @@ fn sample(line: &[u8]) -> Vec<u8> {
 }
 
 fn count_newlines(b: &[u8]) -> u64 {
-    memchr::memchr_iter(b'\n', b).count() as u64
+    bytecount::count(b, b'\n') as u64
 }
 
 struct State<'f, F> {
