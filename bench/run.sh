@@ -49,6 +49,8 @@ echo "== warm the page cache"
 find "$DIR" -type f -exec cat {} + >/dev/null
 
 RG_CMD=(rg -F -c "$SCANNER" "$DIR")
+# rg skips .gz files as binary; with -z it decompresses them too, the same work analyze does.
+RGZ_CMD=(rg -z -F -c "$SCANNER" "$DIR")
 AN_CMD=("$PM" analyze --no-progress --format json -o "$OUT/pm.json" "$DIR")
 AN1_CMD=("$PM" analyze --no-progress --format json -o "$OUT/pm-t1.json" --threads 1 "$DIR")
 
@@ -57,11 +59,12 @@ if command -v hyperfine >/dev/null 2>&1; then
     # -N: no intermediate shell. rg prints counts (discarded by hyperfine).
     hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$OUT/pm-bench-hyperfine.json" \
         -n rg "${RG_CMD[*]}" \
+        -n rgz "${RGZ_CMD[*]}" \
         -n analyze "${AN_CMD[*]}"
-    read -r RG_WALL RG_MEAN AN_WALL AN_MEAN < <(python3 - "$OUT/pm-bench-hyperfine.json" <<'EOF'
+    read -r RG_WALL RG_MEAN AN_WALL AN_MEAN RGZ_WALL < <(python3 - "$OUT/pm-bench-hyperfine.json" <<'EOF'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-print(r["rg"]["min"], r["rg"]["mean"], r["analyze"]["min"], r["analyze"]["mean"])
+print(r["rg"]["min"], r["rg"]["mean"], r["analyze"]["min"], r["analyze"]["mean"], r["rgz"]["min"])
 EOF
 )
     TIMER="hyperfine, warmup 1, $RUNS runs"
@@ -79,6 +82,7 @@ else
     }
     read -r RG_WALL RG_MEAN < <(best_of "${RG_CMD[@]}")
     read -r AN_WALL AN_MEAN < <(best_of "${AN_CMD[@]}")
+    read -r RGZ_WALL _ < <(best_of "${RGZ_CMD[@]}")
     TIMER="best of $RUNS with /usr/bin/time (no hyperfine)"
 fi
 
@@ -88,10 +92,11 @@ echo "== peak memory (/usr/bin/time -v)"
 /usr/bin/time -v "${RG_CMD[@]}" >/dev/null 2>"$OUT/pm-time-rg.txt"
 
 echo "== checks and summary"
-python3 - "$DIR" "$OUT" "$RG_WALL" "$RG_MEAN" "$AN_WALL" "$AN_MEAN" "$TIMER" <<'EOF'
+python3 - "$DIR" "$OUT" "$RG_WALL" "$RG_MEAN" "$AN_WALL" "$AN_MEAN" "$TIMER" "$RGZ_WALL" <<'EOF'
 import json, os, re, struct, sys
 
-d, out, rg_wall, rg_mean, an_wall, an_mean, timer = sys.argv[1:8]
+d, out, rg_wall, rg_mean, an_wall, an_mean, timer, rgz_wall = sys.argv[1:9]
+rgz_wall = float(rgz_wall)
 rg_wall, rg_mean, an_wall, an_mean = map(float, (rg_wall, rg_mean, an_wall, an_mean))
 
 def time_v(path):
@@ -174,7 +179,9 @@ row("corpus bytes on disk", f"{disk/MiB:.1f} MiB")
 row("corpus log text (gz decompressed)", f"{logical/MiB:.1f} MiB")
 row("rg -F -c wall (min / mean)", f"{rg_wall:.3f} s / {rg_mean:.3f} s   ({disk/MiB/rg_wall:.0f} MiB/s on disk)")
 row("analyze wall (min / mean)", f"{an_wall:.3f} s / {an_mean:.3f} s   ({disk/MiB/an_wall:.0f} MiB/s on disk, {logical/MiB/an_wall:.0f} MiB/s log text)")
+row("rg -z -F -c wall (min)", f"{rgz_wall:.3f} s   (also decompresses the .gz files)")
 row("ratio analyze / rg (min)", f"{an_wall/rg_wall:.2f}x   (goal <= 1.5x)")
+row("ratio analyze / rg -z (min)", f"{an_wall/rgz_wall:.2f}x")
 row("analyze --threads 1 wall (1 run)", f"{wall_1:.3f} s   (cpu {cpu_1:.2f} s)")
 row("analyze default threads (1 run, time -v)", f"{wall_d:.3f} s   (cpu {cpu_d:.2f} s)")
 row("peak RSS analyze default threads", f"{rss_d/1024:.1f} MiB   (goal <= 200 MB)")
