@@ -1,0 +1,68 @@
+//! Property tests: no parser panics on any input, and timestamps written out are read back.
+
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
+use portmortem_parsers::{LogFormat, TimeContext, parse_line, scan::nessus::parse_nessus};
+use proptest::prelude::*;
+
+fn ctx() -> TimeContext {
+    TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap())
+}
+
+/// Lines that look almost like the real thing: a real prefix, then arbitrary bytes.
+fn near_lines() -> impl Strategy<Value = Vec<u8>> {
+    let prefixes = prop::sample::select(vec![
+        "Nov 20 02:13:44 web01 kernel: [1.0] [UFW BLOCK] IN=eth0 OUT= SRC=",
+        "Nov 20 02:13:44 web01 systemd[1]: ",
+        "Nov 20 02:13:44 web01 kernel: Out of memory: Killed process ",
+        "<13>1 2026-11-20T02:13:44Z web01 sshd 1 - [x y=\"",
+        "2026-11-20T02:13:44.1+00:00 db01 mysqld[1]: ready for connections. Version: '",
+        "{\"timestamp\":\"2026-11-20T02:13:44Z\",\"event_type\":\"alert\",\"src_ip\":\"",
+        "2026-11-20 02:13:44,123 fail2ban.actions [1]: NOTICE [",
+        "",
+    ]);
+    (prefixes, prop::collection::vec(any::<u8>(), 0..200)).prop_map(|(p, tail)| {
+        let mut v = p.as_bytes().to_vec();
+        v.extend(tail);
+        v
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn no_line_parser_panics(line in near_lines()) {
+        for f in LogFormat::ALL {
+            let _ = parse_line(f, &line, &ctx());
+        }
+    }
+
+    #[test]
+    fn no_line_parser_panics_on_noise(line in prop::collection::vec(any::<u8>(), 0..300)) {
+        for f in LogFormat::ALL {
+            let _ = parse_line(f, &line, &ctx());
+        }
+    }
+
+    /// An RFC 3164 time written for any instant within half a year of the scan reads back exactly.
+    #[test]
+    fn rfc3164_time_round_trips(offset_s in -15_000_000i64..15_000_000) {
+        let reference = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap();
+        let t: DateTime<Utc> = reference + chrono::Duration::seconds(offset_s);
+        let line = format!(
+            "{} {:>2} {:02}:{:02}:{:02} web01 systemd[1]: Stopped nginx.service - nginx.",
+            t.format("%b"), t.day(), t.hour(), t.minute(), t.second()
+        );
+        let ev = parse_line(LogFormat::Syslog, line.as_bytes(), &TimeContext::utc(reference))
+            .unwrap()
+            .unwrap();
+        prop_assert_eq!(ev.time, t);
+    }
+
+    #[test]
+    fn nessus_reader_never_panics(doc in prop::collection::vec(any::<u8>(), 0..400)) {
+        let mut v = b"<?xml version=\"1.0\" ?><NessusClientData_v2><Report name=\"x\"><ReportHost name=\"192.0.2.1\">".to_vec();
+        v.extend(doc);
+        let _ = parse_nessus(&v[..], chrono_tz::UTC);
+    }
+}
