@@ -271,6 +271,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
             s.push('\n');
             s
         }
+        OutputFormat::Jsonl => report::formats::jsonl(&report)?,
+        OutputFormat::Csv => report::formats::csv(&report)?,
+        OutputFormat::Markdown => report::formats::markdown(&report),
         OutputFormat::Text => {
             let color = cfg.output.is_none()
                 && std::io::stdout().is_terminal()

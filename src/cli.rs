@@ -33,6 +33,10 @@ pub enum Command {
 pub enum OutputFormat {
     Text,
     Json,
+    /// One port a line, with ECS-style fields for SIEM ingestion.
+    Jsonl,
+    Csv,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

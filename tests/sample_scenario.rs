@@ -273,3 +273,32 @@ fn scan_given_twice_is_read_once() {
     assert_eq!(r["scans"].as_array().unwrap().len(), 1);
     assert_eq!(r["summary"]["ports"], 7);
 }
+
+#[test]
+fn golden_markdown_and_csv_reports() {
+    for (fmt, name) in [("markdown", "sample_markdown"), ("csv", "sample_csv")] {
+        let o = run_in(&root(), &["analyze", "--format", fmt, SAMPLE]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        insta::assert_snapshot!(name, stdout(&o));
+    }
+}
+
+#[test]
+fn jsonl_has_one_port_a_line_with_ecs_fields() {
+    let o = run_in(&root(), &["analyze", "--format", "jsonl", SAMPLE]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7);
+    let first = &lines[0];
+    assert_eq!(first["source.ip"], "203.0.113.5");
+    assert_eq!(first["destination.ip"], "192.0.2.10");
+    assert_eq!(first["destination.port"], 443);
+    assert_eq!(first["event.outcome"], "failure");
+    assert_eq!(first["event.action"], "blocked");
+    assert_eq!(first["@timestamp"], "2026-11-20T02:31:40Z");
+    assert_eq!(first["cause"], "firewall_drop");
+    assert_eq!(lines[6]["cause"], "ban");
+}

@@ -1,6 +1,7 @@
 //! The report: the `portmortem.report.v1` model (DESIGN.md, JSON report) built from scans, findings
 //! and sources, and its renderings (text, JSON).
 
+pub mod formats;
 pub mod sanitize;
 pub mod text;
 
