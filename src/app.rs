@@ -274,6 +274,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         OutputFormat::Jsonl => report::formats::jsonl(&report)?,
         OutputFormat::Csv => report::formats::csv(&report)?,
         OutputFormat::Markdown => report::formats::markdown(&report),
+        OutputFormat::Html => report::formats::html(&report),
         OutputFormat::Text => {
             let color = cfg.output.is_none()
                 && std::io::stdout().is_terminal()

@@ -37,6 +37,8 @@ pub enum OutputFormat {
     Jsonl,
     Csv,
     Markdown,
+    /// A self-contained page.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -489,3 +489,34 @@ fn recidive_ban_covers_every_port_until_lifted() {
         "{advice}"
     );
 }
+
+#[test]
+fn html_and_markdown_escape_hostile_log_text() {
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:10:00",
+                "web01",
+                "203.0.113.5",
+                "192.0.2.10",
+                443,
+                "<script>alert(1)</script>|x",
+            ),
+        ),
+    ]);
+    let o = run_in(d.path(), &["analyze", "--format", "html", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(html.contains("firewall_drop"), "the deny is still evidence");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"));
+    let o = run_in(d.path(), &["analyze", "--format", "markdown", "."]);
+    let md = stdout(&o);
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(
+        md.contains("\\|x"),
+        "a pipe in log text must not split a table cell"
+    );
+}

@@ -275,8 +275,12 @@ fn scan_given_twice_is_read_once() {
 }
 
 #[test]
-fn golden_markdown_and_csv_reports() {
-    for (fmt, name) in [("markdown", "sample_markdown"), ("csv", "sample_csv")] {
+fn golden_markdown_csv_and_html_reports() {
+    for (fmt, name) in [
+        ("markdown", "sample_markdown"),
+        ("csv", "sample_csv"),
+        ("html", "sample_html"),
+    ] {
         let o = run_in(&root(), &["analyze", "--format", fmt, SAMPLE]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         insta::assert_snapshot!(name, stdout(&o));

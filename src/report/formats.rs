@@ -1,5 +1,5 @@
 //! Machine and document renderings of the report: JSON lines (one port a line, with ECS-style fields
-//! for SIEM ingestion), CSV (one row a port) and Markdown.
+//! for SIEM ingestion), CSV (one row a port), Markdown and HTML.
 
 use std::fmt::Write;
 
@@ -112,9 +112,14 @@ pub fn csv(r: &Report) -> Result<String> {
     Ok(String::from_utf8(w.into_inner()?)?)
 }
 
-/// Markdown text: `|` and backticks in log text must not break the table or the code spans.
+/// Markdown text: log text must not become HTML (`<`, `>`, `&` escaped: renderers pass inline HTML
+/// through) nor split a table cell (`|`).
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 fn md_port(out: &mut String, p: &PortOut) {
@@ -151,7 +156,7 @@ fn md_port(out: &mut String, p: &PortOut) {
                 e.line,
                 e.time,
                 e.event,
-                html_escape(&md(&e.text))
+                md(&e.text)
             );
         }
         out.push('\n');
@@ -266,6 +271,119 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
+/// A self-contained HTML page (no scripts, no external resources); every log-derived string is
+/// escaped.
+pub fn html(r: &Report) -> String {
+    let e = html_escape;
+    let s = &r.summary;
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>portmortem report</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.3em;margin:.2em 0}.blocked{color:#b00}.service_restart{color:#a60}.unexplained{color:#70a}</style></head><body>\n<h1>portmortem report</h1>\n",
+    );
+    let _ = writeln!(
+        out,
+        "<p>{} port(s) went away during the scan: <b class=\"blocked\">{} blocked</b>, <b class=\"service_restart\">{} service_restart</b>, <b class=\"unexplained\">{} unexplained</b>.</p>",
+        s.ports, s.blocked, s.service_restart, s.unexplained
+    );
+    for sc in &r.scans {
+        let _ = writeln!(
+            out,
+            "<p>Scan <code>{}</code> ({}): scanner {}, {} – {}, checks_read_timeout {}, max_checks {}.</p>",
+            e(&sc.file),
+            e(&sc.format),
+            e(&if sc.scanner_ips.is_empty() {
+                "unknown".into()
+            } else {
+                sc.scanner_ips.join(", ")
+            }),
+            e(sc.started.as_deref().unwrap_or("?")),
+            e(sc.ended.as_deref().unwrap_or("?")),
+            sc.settings
+                .checks_read_timeout
+                .map(|t| format!("{t}s"))
+                .unwrap_or_else(|| "unknown".into()),
+            sc.settings
+                .max_checks
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        );
+        if !sc.notes.is_empty() {
+            out.push_str("<ul>");
+            for n in &sc.notes {
+                let _ = write!(out, "<li>{}</li>", e(n));
+            }
+            out.push_str("</ul>\n");
+        }
+    }
+    if !r.ports.is_empty() {
+        out.push_str("<table><tr><th>host</th><th>port</th><th>scan state</th><th>verdict</th><th>cause</th><th>confidence</th></tr>\n");
+        for p in &r.ports {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}/{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
+                e(&p.host),
+                e(&p.protocol),
+                p.port,
+                p.scan_state,
+                p.cause.unwrap_or("–"),
+                p.confidence,
+                v = p.verdict
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    for p in &r.ports {
+        let _ = writeln!(
+            out,
+            "<h2>{} {}/{} <span class=\"{v}\">{v}</span></h2>\n<p>{}</p>",
+            e(&p.host),
+            e(&p.protocol),
+            p.port,
+            e(&p.explanation),
+            v = p.verdict
+        );
+        for ev in &p.evidence {
+            let _ = writeln!(
+                out,
+                "<div><code>{}:{}</code> {} {}<pre>{}</pre></div>",
+                e(&ev.file),
+                ev.line,
+                e(&ev.time),
+                e(&ev.event),
+                e(&ev.text)
+            );
+        }
+        if let Some(rp) = &p.reprobe {
+            let _ = writeln!(
+                out,
+                "<p>Re-probe: <b>{}</b> at {}.</p>",
+                rp.state,
+                e(&rp.at)
+            );
+        }
+        out.push_str("<ul>");
+        for a in &p.advice {
+            let _ = write!(out, "<li>{}</li>", e(a));
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str("<h2>Sources</h2>\n<table><tr><th>file</th><th>format</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th></tr>\n");
+    for src in &r.sources {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            e(&src.file),
+            e(&src.format),
+            src.lines,
+            src.parsed,
+            src.ignored,
+            src.malformed,
+            src.events
+        );
+    }
+    out.push_str("</table>\n</body></html>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +399,7 @@ mod tests {
     #[test]
     fn markdown_and_html_escape_log_text() {
         assert_eq!(md("a|b\nc"), "a\\|b c");
+        assert_eq!(md("<b>&"), "&lt;b&gt;&amp;");
         assert_eq!(
             html_escape("<script>&'\""),
             "&lt;script&gt;&amp;&#39;&quot;"
