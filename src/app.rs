@@ -120,6 +120,36 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<()> {
     }
 }
 
+/// Per-source counts on stderr with `-v`, read errors always (unless `-q`); the number of sources
+/// that failed.
+fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
+    let mut errors = 0;
+    for s in stats {
+        if verbose && !quiet {
+            warn(
+                false,
+                &format!(
+                    "{}: {}, {} lines ({} parsed, {} ignored, {} malformed), {} events, time {} – {}",
+                    s.display,
+                    s.format,
+                    s.lines,
+                    s.parsed,
+                    s.ignored,
+                    s.malformed,
+                    s.events,
+                    s.first_time.map(|t| t.to_rfc3339()).unwrap_or_else(|| "?".into()),
+                    s.last_time.map(|t| t.to_rfc3339()).unwrap_or_else(|| "?".into()),
+                ),
+            );
+        }
+        if let Some(e) = &s.error {
+            errors += 1;
+            warn(quiet, &format!("{}: read error: {e}", s.display));
+        }
+    }
+    errors
+}
+
 fn extra_sources(c: &Classified) -> Vec<SourceStats> {
     let mut v: Vec<SourceStats> = c
         .unrecognised
@@ -224,18 +254,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let query = Query { scanner_nets, span };
     let (mut stats, events) =
         pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
-    let n_log_sources = stats.len();
-    stats.extend(extra_sources(&c));
-    for s in stats.iter().take(n_log_sources) {
-        if let Some(e) = &s.error {
-            warn(quiet, &format!("{}: read error: {e}", s.display));
-        }
+    let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
+    if cfg.strict && read_errors > 0 {
+        bail!("{read_errors} log source(s) could not be read to the end (--strict)");
     }
-    let read_errors = stats
-        .iter()
-        .take(n_log_sources)
-        .filter(|s| s.error.is_some())
-        .count();
+    stats.extend(extra_sources(&c));
 
     let input = correlate::Input {
         cases: &cases,
@@ -358,28 +381,7 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         out.push('\n');
     }
     write_output(None, &out)?;
-    if cfg.verbose {
-        for s in &stats {
-            warn(
-                false,
-                &format!(
-                    "{}: {} lines, {} events, {} malformed",
-                    s.display, s.lines, s.events, s.malformed
-                ),
-            );
-        }
-    }
-    let read_errors = stats.iter().filter(|s| s.error.is_some()).count();
-    for s in stats.iter().filter(|s| s.error.is_some()) {
-        warn(
-            cfg.quiet,
-            &format!(
-                "{}: read error: {}",
-                s.display,
-                s.error.as_deref().unwrap_or("")
-            ),
-        );
-    }
+    let read_errors = tell_sources(&stats, cfg.verbose, cfg.quiet);
     Ok(if c.errors.is_empty() && read_errors == 0 {
         Status::Ok
     } else {
