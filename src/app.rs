@@ -137,8 +137,12 @@ fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
                     s.ignored,
                     s.malformed,
                     s.events,
-                    s.first_time.map(|t| t.to_rfc3339()).unwrap_or_else(|| "?".into()),
-                    s.last_time.map(|t| t.to_rfc3339()).unwrap_or_else(|| "?".into()),
+                    s.first_time
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_else(|| "?".into()),
+                    s.last_time
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_else(|| "?".into()),
                 ),
             );
         }

@@ -109,7 +109,9 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
                 && memchr::memmem::find(h.msg, b"SRC=").is_some();
             if has_nf && h.app.is_none() {
                 ulogd += 1;
-            } else {
+            } else if h.app.is_some() || has_nf {
+                // A timestamp and a word are not enough: W3C logs (`2026-11-20 02:13:44 DROP TCP
+                // …`, Windows Firewall) would frame too. Syslog lines carry a `tag:`.
                 syslog += 1;
             }
         }
@@ -135,6 +137,12 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+
+    #[test]
+    fn w3c_firewall_log_is_not_syslog() {
+        let pfirewall = b"#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path\n\n2026-11-20 02:13:44 DROP TCP 203.0.113.5 192.0.2.10 40000 3389 0 - 0 0 0 - - - RECEIVE\n2026-11-20 02:13:45 DROP TCP 203.0.113.5 192.0.2.10 40001 3389 0 - 0 0 0 - - - RECEIVE\n";
+        assert_eq!(detect_log_format(pfirewall), None);
+    }
 
     #[test]
     fn every_example_is_detected_and_yields_an_event() {
