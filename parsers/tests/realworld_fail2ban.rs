@@ -1,6 +1,8 @@
 //! Real-world fail2ban log (fail2ban's own test file, from the shared corpus; never copied here).
 //! It mixes native lines with syslog-relayed ones, and ends with a line that has no timestamp.
 
+mod common;
+
 use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
@@ -9,17 +11,7 @@ use portmortem_parsers::{
 };
 
 fn corpus_file(rel: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("PORTMORTEM_REALWORLD_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realworld"),
-    };
-    let path = dir.join(rel);
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!("realworld corpus not present, skipping");
-        None
-    }
+    common::realworld(rel)
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //!
 //! Corpus: `$PORTMORTEM_REALWORLD_DIR` or `<crate>/../../shared/realworld`; skipped when absent.
 
+mod common;
+
 use std::fs::File;
 use std::io::BufReader;
 use std::net::IpAddr;
@@ -14,17 +16,7 @@ use portmortem_parsers::scan::nessus::{looks_like_nessus, parse_nessus};
 use portmortem_parsers::scan::{ScanReport, ScanState};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PORTMORTEM_REALWORLD_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realworld"),
-    };
-    let nessus = dir.join("scans/nessus");
-    if nessus.is_dir() {
-        Some(nessus)
-    } else {
-        eprintln!("realworld corpus not present, skipping");
-        None
-    }
+    common::realworld("scans/nessus")
 }
 
 fn load(name: &str) -> Option<ScanReport> {

@@ -2,6 +2,8 @@
 //!
 //! Corpus: `$PORTMORTEM_REALWORLD_DIR` or `<crate>/../../shared/realworld`; skipped when absent.
 
+mod common;
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -10,17 +12,7 @@ use portmortem_parsers::ids::suricata::parse_eve_line;
 use portmortem_parsers::{EventKind, IpsAction, Proto, TimeContext};
 
 fn corpus_file(rel: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("PORTMORTEM_REALWORLD_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realworld"),
-    };
-    let path = dir.join(rel);
-    if path.is_file() {
-        Some(path)
-    } else {
-        eprintln!("realworld corpus not present, skipping");
-        None
-    }
+    common::realworld(rel)
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //!
 //! Expected values were worked out by reading the sample files, not by recording parser output.
 
+mod common;
+
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -13,17 +15,8 @@ use portmortem_parsers::{
 };
 
 fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("PORTMORTEM_REALWORLD_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/realworld")
-        });
-    if dir.join("logs").is_dir() {
-        Some(dir)
-    } else {
-        println!("realworld corpus not present, skipping");
-        None
-    }
+    // The corpus root (tests join `logs/...`).
+    common::realworld("logs").and_then(|logs| logs.parent().map(PathBuf::from))
 }
 
 fn ctx() -> TimeContext {

@@ -202,24 +202,10 @@ pub fn markdown(r: &Report) -> String {
     for sc in &r.scans {
         let _ = writeln!(
             out,
-            "Scan `{}` ({}): scanner {}, {} – {}, checks_read_timeout {}, max_checks {}.\n",
+            "Scan `{}` ({}): {}.\n",
             md(&sc.file).replace('`', "'"),
             sc.format,
-            if sc.scanner_ips.is_empty() {
-                "unknown".into()
-            } else {
-                sc.scanner_ips.join(", ")
-            },
-            sc.started.as_deref().unwrap_or("?"),
-            sc.ended.as_deref().unwrap_or("?"),
-            sc.settings
-                .checks_read_timeout
-                .map(|t| format!("{t}s"))
-                .unwrap_or_else(|| "unknown".into()),
-            sc.settings
-                .max_checks
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "unknown".into()),
+            md(&sc.facts())
         );
         for n in &sc.notes {
             let _ = writeln!(out, "- note: {}", md(n));
@@ -287,24 +273,10 @@ pub fn html(r: &Report) -> String {
     for sc in &r.scans {
         let _ = writeln!(
             out,
-            "<p>Scan <code>{}</code> ({}): scanner {}, {} – {}, checks_read_timeout {}, max_checks {}.</p>",
+            "<p>Scan <code>{}</code> ({}): {}.</p>",
             e(&sc.file),
             e(&sc.format),
-            e(&if sc.scanner_ips.is_empty() {
-                "unknown".into()
-            } else {
-                sc.scanner_ips.join(", ")
-            }),
-            e(sc.started.as_deref().unwrap_or("?")),
-            e(sc.ended.as_deref().unwrap_or("?")),
-            sc.settings
-                .checks_read_timeout
-                .map(|t| format!("{t}s"))
-                .unwrap_or_else(|| "unknown".into()),
-            sc.settings
-                .max_checks
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "unknown".into()),
+            e(&sc.facts())
         );
         if !sc.notes.is_empty() {
             out.push_str("<ul>");

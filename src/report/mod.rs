@@ -106,6 +106,30 @@ pub struct SourceOut {
     pub error: Option<String>,
 }
 
+impl ScanOut {
+    /// `scanner 203.0.113.5, <start> – <end>, checks_read_timeout 5s, max_checks 5` (no log text:
+    /// safe to embed after escaping for the target format).
+    pub fn facts(&self) -> String {
+        let unknown = || "unknown".to_string();
+        format!(
+            "scanner {}, {} – {}, checks_read_timeout {}, max_checks {}",
+            if self.scanner_ips.is_empty() {
+                unknown()
+            } else {
+                self.scanner_ips.join(", ")
+            },
+            self.started.as_deref().unwrap_or("?"),
+            self.ended.as_deref().unwrap_or("?"),
+            self.settings
+                .checks_read_timeout
+                .map_or_else(unknown, |t| format!("{t}s")),
+            self.settings
+                .max_checks
+                .map_or_else(unknown, |t| t.to_string()),
+        )
+    }
+}
+
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
     pub ports: usize,

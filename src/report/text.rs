@@ -103,27 +103,7 @@ pub fn render(r: &Report, color: bool) -> String {
     );
     for sc in &r.scans {
         let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "scan {} ({}): scanner {}, {} – {}, checks_read_timeout {}, max_checks {}",
-            sc.file,
-            sc.format,
-            if sc.scanner_ips.is_empty() {
-                "unknown".to_string()
-            } else {
-                sc.scanner_ips.join(", ")
-            },
-            sc.started.as_deref().unwrap_or("?"),
-            sc.ended.as_deref().unwrap_or("?"),
-            sc.settings
-                .checks_read_timeout
-                .map(|t| format!("{t}s"))
-                .unwrap_or_else(|| "unknown".into()),
-            sc.settings
-                .max_checks
-                .map(|t| t.to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        );
+        let _ = writeln!(out, "scan {} ({}): {}", sc.file, sc.format, sc.facts());
         for n in &sc.notes {
             let _ = writeln!(out, "  note: {n}");
         }
