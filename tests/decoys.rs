@@ -23,6 +23,21 @@ fn web01(affected: &[(u16, &str, &str)]) -> String {
     }])
 }
 
+/// web01 as above plus web02 = 192.0.2.11, same window.
+fn web01_web02(web01: &[(u16, &str, &str)], web02: &[(u16, &str, &str)]) -> String {
+    let host = |ip, fqdn, affected| Host {
+        ip,
+        fqdn,
+        start: t(2, 0, 0).timestamp(),
+        end: t(2, 30, 0).timestamp(),
+        affected,
+    };
+    nessus(&[
+        host("192.0.2.10", "web01.example.com", web01),
+        host("192.0.2.11", "web02.example.com", web02),
+    ])
+}
+
 fn ufw(time: &str, host: &str, src: &str, dst: &str, dpt: u16, prefix: &str) -> String {
     format!(
         "Nov 20 {time} {host} kernel: [1000.000001] [{prefix}] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC={src} DST={dst} LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT={dpt} WINDOW=64240 RES=0x00 SYN URGP=0\n"
@@ -169,22 +184,7 @@ fn unrelated_service_restart_is_not_evidence() {
 
 #[test]
 fn right_service_stopping_on_another_host_is_not_evidence() {
-    let scan = nessus(&[
-        Host {
-            ip: "192.0.2.10",
-            fqdn: "web01.example.com",
-            start: t(2, 0, 0).timestamp(),
-            end: t(2, 30, 0).timestamp(),
-            affected: UNRESP_443,
-        },
-        Host {
-            ip: "192.0.2.11",
-            fqdn: "web02.example.com",
-            start: t(2, 0, 0).timestamp(),
-            end: t(2, 30, 0).timestamp(),
-            affected: &[(22, "ssh", "unresponsive")],
-        },
-    ]);
+    let scan = web01_web02(UNRESP_443, &[(22, "ssh", "unresponsive")]);
     let d = scenario(&[
         ("scan.nessus", scan),
         (
@@ -333,22 +333,7 @@ fn source_tz_reads_local_times() {
 
 #[test]
 fn host_decided_by_path_when_the_host_field_names_a_collector() {
-    let scan = nessus(&[
-        Host {
-            ip: "192.0.2.10",
-            fqdn: "web01.example.com",
-            start: t(2, 0, 0).timestamp(),
-            end: t(2, 30, 0).timestamp(),
-            affected: &[(443, "www", "closed")],
-        },
-        Host {
-            ip: "192.0.2.11",
-            fqdn: "web02.example.com",
-            start: t(2, 0, 0).timestamp(),
-            end: t(2, 30, 0).timestamp(),
-            affected: &[(443, "www", "closed")],
-        },
-    ]);
+    let scan = web01_web02(&[(443, "www", "closed")], &[(443, "www", "closed")]);
     let d = scenario(&[
         ("scan.nessus", scan),
         (
