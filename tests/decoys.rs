@@ -505,3 +505,35 @@ fn html_and_markdown_escape_hostile_log_text() {
         "a pipe in log text must not split a table cell"
     );
 }
+
+#[test]
+fn only_scanned_host_takes_a_single_host_file_but_not_other_hosts_in_a_central_log() {
+    let stop = |host: &str| {
+        format!(
+            "Nov 20 02:10:00 {host} systemd[1]: Stopped nginx.service - A high performance web server and a reverse proxy server.\n"
+        )
+    };
+    // A file from one machine whose name the scan does not know: it is the only scanned host's.
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        (
+            "logs/syslog",
+            format!("{}{}", stop("srv-17"), stop("srv-17")),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "service_stop"));
+    assert!(
+        r["ports"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("only scanned host")
+    );
+    // A central log server's file: db02 and web03 are other machines, not web01.
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        ("logs/syslog", format!("{}{}", stop("db02"), stop("web03"))),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}

@@ -3,7 +3,7 @@
 //! destination address of a network event; a directory or file-name component of the source path;
 //! the only scanned host when there is just one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -139,13 +139,22 @@ impl Targets {
 pub struct SourceHost {
     pub config: Option<usize>,
     pub path: Option<usize>,
+    /// The source's lines name more than one host: a central log server's file, where a host
+    /// field that names no scanned host is some other machine, not the only scanned host.
+    pub many_hosts: bool,
 }
 
 impl SourceHost {
-    pub fn new(targets: &Targets, display: &str, rules: &[GlobRule<String>]) -> Self {
+    pub fn new(
+        targets: &Targets,
+        display: &str,
+        rules: &[GlobRule<String>],
+        hostnames: &BTreeSet<String>,
+    ) -> Self {
         SourceHost {
             config: first_match(rules, display).and_then(|r| targets.find(&r.value)),
             path: targets.named_in_path(display),
+            many_hosts: hostnames.len() > 1,
         }
     }
 }
@@ -164,7 +173,9 @@ pub fn attribute(targets: &Targets, src: SourceHost, ev: &Event) -> Option<(usiz
     if let Some(i) = src.path {
         return Some((i, How::Path));
     }
-    if targets.hosts.len() == 1 {
+    // One scanned host: a line without a host field, or from a single-host file (whose host field
+    // may be a name the scan does not know), is that host's. A multi-host file's other names are not.
+    if targets.hosts.len() == 1 && (ev.host.is_none() || !src.many_hosts) {
         return Some((0, How::OnlyHost));
     }
     None

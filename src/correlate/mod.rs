@@ -171,7 +171,7 @@ impl<'a> World<'a> {
         let source_hosts: Vec<SourceHost> = input
             .sources
             .iter()
-            .map(|s| SourceHost::new(&targets, &s.display, input.source_hosts))
+            .map(|s| SourceHost::new(&targets, &s.display, input.source_hosts, &s.hostnames))
             .collect();
         let attr: Vec<Option<(usize, How)>> = input
             .events

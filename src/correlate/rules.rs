@@ -653,7 +653,10 @@ fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) ->
         }
     }
     if w.targets.hosts.len() == 1 {
-        covering.extend((0..sources.len()).filter(|&i| sources[i].lines > 0));
+        // The only scanned host: every single-host source with lines counts as covering it.
+        covering.extend(
+            (0..sources.len()).filter(|&i| sources[i].lines > 0 && !w.source_hosts[i].many_hosts),
+        );
     }
     let in_window: Vec<usize> = covering
         .iter()
