@@ -142,6 +142,9 @@ pub struct World<'a> {
     pub attr: Vec<Option<(usize, How)>>,
     pub source_hosts: Vec<SourceHost>,
     pub host_services: Vec<HostServices>,
+    /// Per target, the indices (ascending, so in time order) of the events that may concern it:
+    /// attributed to it, or with its address as destination. Rules look only at these.
+    pub by_target: Vec<Vec<usize>>,
 }
 
 impl<'a> World<'a> {
@@ -178,6 +181,18 @@ impl<'a> World<'a> {
             .iter()
             .map(|e| attribute(&targets, source_hosts[e.source], &e.event))
             .collect();
+        let mut by_target = vec![Vec::new(); targets.hosts.len()];
+        for (i, (e, a)) in input.events.iter().zip(&attr).enumerate() {
+            let by_dst = e.event.kind.destination().and_then(|ip| targets.by_ip(ip));
+            if let Some((t, _)) = a {
+                by_target[*t].push(i);
+            }
+            if let Some(t) = by_dst
+                && a.is_none_or(|(at, _)| at != t)
+            {
+                by_target[t].push(i);
+            }
+        }
         let mut host_services = vec![HostServices::default(); targets.hosts.len()];
         for (e, a) in input.events.iter().zip(&attr) {
             let Some((t, _)) = a else { continue };
@@ -202,6 +217,7 @@ impl<'a> World<'a> {
             attr,
             source_hosts,
             host_services,
+            by_target,
         }
     }
 }

@@ -114,6 +114,15 @@ struct Ctx<'w, 'a> {
 }
 
 impl Ctx<'_, '_> {
+    /// This host's event indices with times in `[from, to]`, in time order.
+    fn host_events(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> &[usize] {
+        let ev = self.w.input.events;
+        let list = &self.w.by_target[self.target];
+        let a = list.partition_point(|&i| ev[i].event.time < from);
+        let b = list.partition_point(|&i| ev[i].event.time <= to);
+        &list[a..b.max(a)]
+    }
+
     fn on_host(&self, i: usize) -> bool {
         self.w.attr[i].map(|(t, _)| t) == Some(self.target)
     }
@@ -153,8 +162,6 @@ impl Ctx<'_, '_> {
 
 fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<String>) {
     let events = c.w.input.events;
-    let first = events.partition_point(|e| e.event.time < c.lo);
-    let last = events.partition_point(|e| e.event.time <= c.hi);
     let case = c.case;
     let mut drops = Vec::new();
     let mut rejects = Vec::new();
@@ -166,7 +173,8 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     let mut ids_only = Vec::new();
     let mut rule_names = BTreeSet::new();
     let mut signatures = BTreeSet::new();
-    for (i, e) in events.iter().enumerate().take(last).skip(first) {
+    for &i in c.host_events(c.lo, c.hi) {
+        let e = &events[i];
         match &e.event.kind {
             EventKind::FirewallDeny(d)
                 if c.scanner(d.src)
@@ -290,7 +298,7 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             evidence: rate,
         });
     }
-    if let Some(b) = ban_candidate(c, last) {
+    if let Some(b) = ban_candidate(c) {
         cands.push(b);
     }
     if !shutdowns.is_empty() {
@@ -357,18 +365,19 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     }
     if let Some(ps) = ps {
         // Look past the window for when the service came back (said in the explanation).
-        let after = events.partition_point(|e| e.event.time <= c.recheck + AFTERMATH);
-        let (cand, note) = lifecycle_candidate(c, ps, first, after.max(last));
+        let (cand, note) = lifecycle_candidate(c, ps);
         cands.extend(cand);
         notes.extend(note);
     }
     (cands, notes)
 }
 
-fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
+fn ban_candidate(c: &Ctx<'_, '_>) -> Option<Candidate> {
     let events = c.w.input.events;
     let mut best: Option<Candidate> = None;
-    for i in 0..last {
+    // A ban placed any time before the recheck may still be active.
+    let bans = c.host_events(DateTime::<Utc>::MIN_UTC, c.hi);
+    for (k, &i) in bans.iter().enumerate() {
         let EventKind::Ban(b) = &events[i].event.kind else {
             continue;
         };
@@ -382,10 +391,11 @@ fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
         if b.until.is_some_and(|u| u < c.recheck) {
             continue;
         }
-        let lifted = events[i + 1..last].iter().enumerate().any(|(k, e)| {
+        let lifted = bans[k + 1..].iter().any(|&j| {
+            let e = &events[j];
             matches!(&e.event.kind, EventKind::Ban(u) if u.action == BanAction::Unban && u.ip == b.ip && u.scope == b.scope)
                 && e.event.time < c.recheck
-                && c.on_host(i + 1 + k)
+                && c.on_host(j)
         });
         if lifted {
             continue;
@@ -425,17 +435,13 @@ fn ban_candidate(c: &Ctx<'_, '_>, last: usize) -> Option<Candidate> {
     best
 }
 
-fn lifecycle_candidate(
-    c: &Ctx<'_, '_>,
-    ps: &PortService,
-    first: usize,
-    last: usize,
-) -> (Option<Candidate>, Option<String>) {
+fn lifecycle_candidate(c: &Ctx<'_, '_>, ps: &PortService) -> (Option<Candidate>, Option<String>) {
     let events = c.w.input.events;
     let mut episode: Vec<usize> = Vec::new();
     let mut recovered: Option<(Vec<usize>, usize)> = None;
     let mut later_start = None;
-    for (i, e) in events.iter().enumerate().take(last).skip(first) {
+    for &i in c.host_events(c.lo, c.recheck + AFTERMATH) {
+        let e = &events[i];
         let EventKind::Lifecycle(l) = &e.event.kind else {
             continue;
         };
