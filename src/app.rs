@@ -362,8 +362,13 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     for e in &c.errors {
         warn(cfg.quiet, &format!("{}: {}", e.display, e.message));
     }
-    let (stats, events) = pipeline::run(
-        &c.log_sources(),
+    // Streamed in file order, a few tasks at a time: the whole archive's events are never held.
+    let sources = c.log_sources();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut write_err: Option<std::io::Error> = None;
+    let batch = rayon::current_num_threads();
+    let stats = pipeline::run_with(
+        &sources,
         &cfg,
         |i| {
             fixed_ref
@@ -371,20 +376,33 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
                 .unwrap_or_else(Utc::now)
         },
         None,
+        Some(batch),
+        |events| {
+            for e in &events {
+                if write_err.is_some() {
+                    return;
+                }
+                let s = &sources[e.source];
+                let line = EventLine {
+                    file: &s.input.display,
+                    line: e.line,
+                    format: s.format.name(),
+                    event: &e.event,
+                };
+                let r = serde_json::to_writer(&mut stdout, &line)
+                    .map_err(std::io::Error::from)
+                    .and_then(|_| stdout.write_all(b"\n"));
+                if let Err(err) = r {
+                    write_err = Some(err);
+                }
+            }
+        },
     );
-    let mut out = String::new();
-    for e in &events {
-        let s = &stats[e.source];
-        let line = EventLine {
-            file: &s.display,
-            line: e.line,
-            format: &s.format,
-            event: &e.event,
-        };
-        out.push_str(&serde_json::to_string(&line)?);
-        out.push('\n');
+    match write_err.map_or_else(|| stdout.flush(), Err) {
+        // A closed pipe (`| head`) ends the output quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(Status::Ok),
+        r => r.context("cannot write to standard output")?,
     }
-    write_output(None, &out)?;
     let read_errors = tell_sources(&stats, cfg.verbose, cfg.quiet);
     Ok(if c.errors.is_empty() && read_errors == 0 {
         Status::Ok

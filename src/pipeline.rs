@@ -248,7 +248,7 @@ pub struct LocatedEvent {
     pub source: usize,
     pub line: u64,
     pub event: Event,
-    /// The original line, control characters removed, capped.
+    /// The original line, control characters removed, capped (empty without a query).
     pub text: String,
 }
 
@@ -266,7 +266,6 @@ struct Task {
 }
 
 struct TaskOut {
-    source: usize,
     chunk: usize,
     stats: SourceStats,
     events: Vec<LocatedEvent>,
@@ -339,7 +338,12 @@ fn run_task(
                     source: task.source,
                     line: n,
                     event: ev,
-                    text: clean_text(&line[..line.len().min(TEXT_CAP)]),
+                    // Evidence text is for reports; the events command (no query) prints none.
+                    text: if query.is_some() {
+                        clean_text(&line[..line.len().min(TEXT_CAP)])
+                    } else {
+                        String::new()
+                    },
                 });
             }
         }
@@ -399,7 +403,6 @@ fn run_task(
     stats.events = produced;
     stats.hostnames = hosts;
     TaskOut {
-        source: task.source,
         chunk: task.chunk,
         stats,
         events,
@@ -414,14 +417,42 @@ pub fn run(
     reference: impl Fn(&SourceInput) -> DateTime<Utc> + Sync,
     query: Option<&Query>,
 ) -> (Vec<SourceStats>, Vec<LocatedEvent>) {
+    let mut events = Vec::new();
+    let stats = run_with(sources, cfg, reference, query, None, |mut e| {
+        events.append(&mut e)
+    });
+    events.sort_by_key(|a| (a.event.time, a.source, a.line));
+    (stats, events)
+}
+
+/// Streaming: plain files are cut into chunks this small and only `threads` tasks run at a time,
+/// so that at most a few chunks' events are held (every line may be an event without a query).
+pub const STREAM_CHUNK: u64 = 8 * 1024 * 1024;
+
+/// Read all log sources, handing each task's events to `sink` in (source, line) order. With
+/// `stream`, tasks run that many at a time over [`STREAM_CHUNK`] chunks, so that only a batch's
+/// events are ever held (the `events` command); without, all tasks run at once.
+pub fn run_with(
+    sources: &[LogSource<'_>],
+    cfg: &InputConfig,
+    reference: impl Fn(&SourceInput) -> DateTime<Utc> + Sync,
+    query: Option<&Query>,
+    stream: Option<usize>,
+    mut sink: impl FnMut(Vec<LocatedEvent>),
+) -> Vec<SourceStats> {
     let filter = query.and_then(Query::prefilter);
+    let chunk_bytes = if stream.is_some() {
+        STREAM_CHUNK
+    } else {
+        CHUNK
+    };
     let mut tasks = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.input.compression == Compression::None && s.input.size > CHUNK {
+        if s.input.compression == Compression::None && s.input.size > chunk_bytes {
             let mut start = 0;
             let mut chunk = 0;
             while start < s.input.size {
-                let len = CHUNK.min(s.input.size - start);
+                let len = chunk_bytes.min(s.input.size - start);
                 tasks.push(Task {
                     source: i,
                     chunk,
@@ -453,41 +484,41 @@ pub fn run(
     } else {
         ProgressBar::hidden()
     };
-    let mut outs: Vec<TaskOut> = tasks
-        .par_iter()
-        .map(|t| {
-            let src = &sources[t.source];
-            run_task(
-                t,
-                src,
-                cfg,
-                reference(src.input),
-                query,
-                filter.as_ref(),
-                &pb,
-            )
-        })
-        .collect();
-    pb.finish_and_clear();
-    outs.sort_by_key(|o| (o.source, o.chunk));
     let mut stats: Vec<SourceStats> = Vec::with_capacity(sources.len());
-    let mut events = Vec::new();
     let mut line_base = 0u64;
-    for mut o in outs {
-        if o.chunk == 0 {
-            line_base = 0;
-            stats.push(o.stats.clone());
-        } else if let Some(s) = stats.last_mut() {
-            merge(s, &o.stats);
+    // Tasks are in (source, chunk) order and `collect` keeps that order.
+    for group in tasks.chunks(stream.unwrap_or(tasks.len()).max(1)) {
+        let outs: Vec<TaskOut> = group
+            .par_iter()
+            .map(|t| {
+                let src = &sources[t.source];
+                run_task(
+                    t,
+                    src,
+                    cfg,
+                    reference(src.input),
+                    query,
+                    filter.as_ref(),
+                    &pb,
+                )
+            })
+            .collect();
+        for mut o in outs {
+            if o.chunk == 0 {
+                line_base = 0;
+                stats.push(o.stats.clone());
+            } else if let Some(s) = stats.last_mut() {
+                merge(s, &o.stats);
+            }
+            for e in &mut o.events {
+                e.line += line_base;
+            }
+            line_base += o.stats.lines;
+            sink(o.events);
         }
-        for e in &mut o.events {
-            e.line += line_base;
-        }
-        line_base += o.stats.lines;
-        events.append(&mut o.events);
     }
-    events.sort_by_key(|a| (a.event.time, a.source, a.line));
-    (stats, events)
+    pb.finish_and_clear();
+    stats
 }
 
 fn merge(into: &mut SourceStats, o: &SourceStats) {
