@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::{AnalyzeArgs, EventsArgs, FailOn, OutputFormat};
@@ -81,26 +82,30 @@ fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> C
         unrecognised: Vec::new(),
         errors: Vec::new(),
     };
-    for input in inputs {
-        let forced = if forced_scan {
-            Some(ForcedFormat::Nessus)
-        } else {
-            first_match(&cfg.format_of, &input.display).map(|r| r.value)
-        };
-        let head = match input.head(SNIFF_BYTES) {
-            Ok(h) => h,
-            Err(e) => {
-                c.errors.push(InputError {
-                    display: input.display.clone(),
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        match sniff(&head, forced) {
-            Kind::Nessus => c.scans.push(input),
-            Kind::Log(f) => c.logs.push((input, f)),
-            Kind::Unrecognised(why) => c.unrecognised.push((input, why)),
+    // Sniffing opens (and may decompress) every file: in parallel, keeping input order.
+    let kinds: Vec<Result<Kind, String>> = inputs
+        .par_iter()
+        .map(|input| {
+            let forced = if forced_scan {
+                Some(ForcedFormat::Nessus)
+            } else {
+                first_match(&cfg.format_of, &input.display).map(|r| r.value)
+            };
+            input
+                .head(SNIFF_BYTES)
+                .map(|head| sniff(&head, forced))
+                .map_err(|e| format!("cannot read: {e}"))
+        })
+        .collect();
+    for (input, kind) in inputs.into_iter().zip(kinds) {
+        match kind {
+            Ok(Kind::Nessus) => c.scans.push(input),
+            Ok(Kind::Log(f)) => c.logs.push((input, f)),
+            Ok(Kind::Unrecognised(why)) => c.unrecognised.push((input, why)),
+            Err(message) => c.errors.push(InputError {
+                display: input.display.clone(),
+                message,
+            }),
         }
     }
     c
