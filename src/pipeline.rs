@@ -476,7 +476,7 @@ pub fn run_with(
         let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         pb.set_style(
             ProgressStyle::with_template(
-                "{spinner} reading logs {bar:30} {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, eta {eta})",
+                "{spinner} reading logs {wide_bar} {binary_bytes}/{binary_total_bytes} eta {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
