@@ -23,14 +23,17 @@ pub struct Discovered {
 }
 
 fn compression_of(path: &Path) -> io::Result<Compression> {
-    let mut magic = [0u8; 2];
+    let mut magic = [0u8; 6];
     let mut f = File::open(path)?;
-    let n = f.read(&mut magic)?;
-    Ok(if n == 2 && magic == [0x1f, 0x8b] {
-        Compression::Gzip
-    } else {
-        Compression::None
-    })
+    let mut n = 0;
+    // A short read is not the end of the file: fill the magic buffer or hit EOF.
+    while n < magic.len() {
+        match f.read(&mut magic[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(Compression::from_magic(&magic[..n]))
 }
 
 fn input_for(display: String, path: PathBuf) -> Result<SourceInput, InputError> {

@@ -24,22 +24,30 @@ pub struct SourceInput {
     pub size: u64,
 }
 
+/// How a file is compressed, told by its magic number (not its name: rotated logs are often
+/// `syslog.2.gz`, but also `messages-20261120` compressed by a cron job).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Compression {
     None,
     Gzip,
+    Zstd,
+    Bzip2,
+    Xz,
 }
 
-/// Compressed formats recognised by magic number but not read yet.
-pub fn unsupported_compression(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Some("zstd")
-    } else if head.starts_with(b"BZh") {
-        Some("bzip2")
-    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        Some("xz")
-    } else {
-        None
+impl Compression {
+    pub fn from_magic(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if head.starts_with(b"BZh") {
+            Compression::Bzip2
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Compression::Xz
+        } else {
+            Compression::None
+        }
     }
 }
 
@@ -52,11 +60,15 @@ impl SourceInput {
     /// The whole (decompressed) stream; compressed bytes read advance `pb`.
     pub fn open_progress(&self, pb: &ProgressBar) -> io::Result<Box<dyn Read + Send>> {
         let f = pb.wrap_read(File::open(&self.path)?);
+        let buffered = |f| BufReader::with_capacity(256 * 1024, f);
+        // Multi-member / multi-stream decoders: `cat a.gz b.gz > c.gz` (and logrotate's
+        // `delaycompress` + append) is a valid file and must be read to the end.
         Ok(match self.compression {
             Compression::None => Box::new(f),
-            Compression::Gzip => {
-                Box::new(MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, f)))
-            }
+            Compression::Gzip => Box::new(MultiGzDecoder::new(buffered(f))),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered(f))?),
+            Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(buffered(f))),
+            Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(buffered(f))),
         })
     }
 

@@ -2,7 +2,6 @@
 
 use portmortem_parsers::{LogFormat, detect_log_format, scan::nessus::looks_like_nessus};
 
-use super::unsupported_compression;
 use crate::config::ForcedFormat;
 
 /// The kind of an input.
@@ -22,13 +21,6 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
         Some(ForcedFormat::Nessus) => return Kind::Nessus,
         Some(ForcedFormat::Log(f)) => return Kind::Log(f),
         None => {}
-    }
-    if let Some(c) = unsupported_compression(head) {
-        return Kind::Unrecognised(match c {
-            "zstd" => "zstd-compressed (not supported yet)",
-            "bzip2" => "bzip2-compressed (not supported yet)",
-            _ => "xz-compressed (not supported yet)",
-        });
     }
     if looks_like_nessus(head) {
         return Kind::Nessus;
