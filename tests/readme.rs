@@ -1,0 +1,32 @@
+//! The README shows the demo's real output: keep it so.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn readme_demo_output_is_the_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("The real output:\n\n```\n")
+        .expect("demo block")
+        + "The real output:\n\n```\n".len();
+    let end = start + readme[start..].find("```\n").expect("end of demo block");
+    let shown = &readme[start..end];
+    let o = run_in(&root(), &["analyze", "samples/nov20-webfarm"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        shown,
+        stdout(&o),
+        "README demo output is stale: regenerate it"
+    );
+    // The first fenced block with `cargo run` is the demo command.
+    let first_run = readme.find("cargo run").unwrap();
+    assert!(
+        readme[..first_run].matches("```").count() % 2 == 1,
+        "cargo run is inside a fence"
+    );
+    assert!(
+        readme[first_run..].starts_with("cargo run --release -- analyze samples/nov20-webfarm")
+    );
+}
