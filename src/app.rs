@@ -58,7 +58,8 @@ fn init_threads(n: Option<usize>) {
 /// Classified inputs.
 struct Classified {
     scans: Vec<SourceInput>,
-    logs: Vec<(SourceInput, portmortem_parsers::LogFormat)>,
+    /// Logs with their format; `None` for tar archives (members are sniffed as they are read).
+    logs: Vec<(SourceInput, Option<portmortem_parsers::LogFormat>)>,
     unrecognised: Vec<(SourceInput, &'static str)>,
     errors: Vec<InputError>,
 }
@@ -100,7 +101,8 @@ fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> C
     for (input, kind) in inputs.into_iter().zip(kinds) {
         match kind {
             Ok(Kind::Nessus) => c.scans.push(input),
-            Ok(Kind::Log(f)) => c.logs.push((input, f)),
+            Ok(Kind::Log(f)) => c.logs.push((input, Some(f))),
+            Ok(Kind::Archive) => c.logs.push((input, None)),
             Ok(Kind::Unrecognised(why)) => c.unrecognised.push((input, why)),
             Err(message) => c.errors.push(InputError {
                 display: input.display.clone(),
@@ -208,6 +210,18 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
             }),
         }
     }
+    // No scan outside the archives: look inside them (one more pass over each archive).
+    if scan_inputs.is_empty() {
+        for (archive, _) in c.logs.iter().filter(|(_, f)| f.is_none()) {
+            let (found, errors) = scan::nessus_in_archive(archive, cfg.scan_tz);
+            scans.extend(found);
+            c.errors.extend(
+                errors
+                    .into_iter()
+                    .map(|(display, message)| InputError { display, message }),
+            );
+        }
+    }
     for e in &c.errors {
         warn(quiet, &format!("{}: {}", e.display, e.message));
     }
@@ -215,7 +229,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         bail!("{} input(s) could not be read (--strict)", c.errors.len());
     }
     if scans.is_empty() {
-        if scan_inputs.is_empty() {
+        if scan_inputs.is_empty() && !c.logs.iter().any(|(_, f)| f.is_none()) {
             bail!(
                 "no scan report among the inputs: give a Nessus .nessus file in PATHS or with --scan"
             );
@@ -382,16 +396,15 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         },
         None,
         Some(batch),
-        |events| {
+        |source, events| {
             for e in &events {
                 if write_err.is_some() {
                     return;
                 }
-                let s = &sources[e.source];
                 let line = EventLine {
-                    file: &s.input.display,
+                    file: &source.display,
                     line: e.line,
-                    format: s.format.name(),
+                    format: &source.format,
                     event: &e.event,
                 };
                 let r = serde_json::to_writer(&mut stdout, &line)

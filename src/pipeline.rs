@@ -15,11 +15,14 @@ use portmortem_parsers::{
 };
 use rayon::prelude::*;
 
-use crate::config::InputConfig;
+use std::io::{self, Read};
+
+use crate::config::{InputConfig, first_match};
 use crate::correlate::rules::AFTERMATH;
 use crate::read::{
-    Compression, SourceInput,
+    Compression, SourceInput, archive,
     lines::{self, Range},
+    sniff::{Kind, sniff},
 };
 use crate::report::sanitize::clean_text;
 
@@ -255,7 +258,8 @@ pub struct LocatedEvent {
 /// A log source to read.
 pub struct LogSource<'a> {
     pub input: &'a SourceInput,
-    pub format: LogFormat,
+    /// The log format, or `None` for a tar archive whose members are sniffed one by one.
+    pub format: Option<LogFormat>,
 }
 
 struct Task {
@@ -265,10 +269,17 @@ struct Task {
     len: Option<u64>,
 }
 
+/// What one stream (a file, a chunk of one, or an archive member) gave.
+struct Part {
+    stats: SourceStats,
+    /// `source` is set when parts become sources.
+    events: Vec<LocatedEvent>,
+}
+
 struct TaskOut {
     chunk: usize,
-    stats: SourceStats,
-    events: Vec<LocatedEvent>,
+    /// One part for a file or a chunk; one per member for an archive.
+    parts: Vec<Part>,
 }
 
 /// Time of a line, cheaply (for source coverage).
@@ -296,116 +307,175 @@ fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
     }
 }
 
-fn run_task(
-    task: &Task,
-    src: &LogSource<'_>,
-    cfg: &InputConfig,
+/// Everything a stream is read with.
+struct Reading<'a> {
+    cfg: &'a InputConfig,
     reference: DateTime<Utc>,
-    query: Option<&Query>,
-    prefilter: Option<&Prefilter>,
-    pb: &ProgressBar,
-) -> TaskOut {
-    let filter = prefilter.map(|p| p.for_format(src.format));
-    let display = &src.input.display;
-    let tz = cfg.tz_for(display);
-    let offset = cfg.offset_for(display);
-    let ctx = TimeContext::new(tz, reference);
-    let mut stats = SourceStats {
-        display: display.clone(),
-        format: src.format.name().to_string(),
-        tz: Some(tz.name().to_string()),
-        offset,
-        ..Default::default()
-    };
-    let mut events = Vec::new();
-    let mut hosts = BTreeSet::new();
-    let mut parsed = 0u64;
-    let mut malformed = 0u64;
-    let mut produced = 0u64;
-    let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
-    let on_line = |n: u64, line: &[u8]| match parse_line(src.format, line, &ctx) {
-        Ok(Some(mut ev)) => {
-            parsed += 1;
-            produced += 1;
-            ev.time = correct(ev.time);
-            if hosts.len() < HOSTS_CAP
-                && let Some(h) = &ev.host
-            {
-                hosts.insert(h.clone());
+    query: Option<&'a Query>,
+    prefilter: Option<&'a Prefilter>,
+}
+
+impl Reading<'_> {
+    /// Read one stream of `format` as source `display`: counts, kept events, coverage facts. A
+    /// stream that could not be opened is an error for that source.
+    fn stream<R: Read>(
+        &self,
+        display: &str,
+        format: LogFormat,
+        reader: io::Result<R>,
+        range: Range,
+    ) -> Part {
+        let filter = self.prefilter.map(|p| p.for_format(format));
+        let tz = self.cfg.tz_for(display);
+        let offset = self.cfg.offset_for(display);
+        let ctx = TimeContext::new(tz, self.reference);
+        let query = self.query;
+        let mut stats = SourceStats {
+            display: display.to_string(),
+            format: format.name().to_string(),
+            tz: Some(tz.name().to_string()),
+            offset,
+            ..Default::default()
+        };
+        let mut events = Vec::new();
+        let mut hosts = BTreeSet::new();
+        let mut parsed = 0u64;
+        let mut malformed = 0u64;
+        let mut produced = 0u64;
+        let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
+        let on_line = |n: u64, line: &[u8]| match parse_line(format, line, &ctx) {
+            Ok(Some(mut ev)) => {
+                parsed += 1;
+                produced += 1;
+                ev.time = correct(ev.time);
+                if hosts.len() < HOSTS_CAP
+                    && let Some(h) = &ev.host
+                {
+                    hosts.insert(h.clone());
+                }
+                if query.is_none_or(|q| q.keep(&ev)) {
+                    events.push(LocatedEvent {
+                        source: 0,
+                        line: n,
+                        event: ev,
+                        // Evidence text is for reports; the events command (no query) prints none.
+                        text: if query.is_some() {
+                            clean_text(&line[..line.len().min(TEXT_CAP)])
+                        } else {
+                            String::new()
+                        },
+                    });
+                }
             }
-            if query.is_none_or(|q| q.keep(&ev)) {
-                events.push(LocatedEvent {
-                    source: task.source,
-                    line: n,
-                    event: ev,
-                    // Evidence text is for reports; the events command (no query) prints none.
-                    text: if query.is_some() {
-                        clean_text(&line[..line.len().min(TEXT_CAP)])
-                    } else {
-                        String::new()
-                    },
-                });
+            Ok(None) => parsed += 1,
+            Err(_) => malformed += 1,
+        };
+        let (c, err) = match reader {
+            Ok(r) => lines::scan(r, range, filter, on_line),
+            Err(e) => (lines::ScanCounts::default(), Some(e)),
+        };
+        stats.lines = c.lines;
+        stats.malformed = malformed + c.overlong;
+        stats.parsed = parsed;
+        stats.ignored = c.lines - c.selected - c.overlong;
+        stats.first_time = line_time(format, &c.first_line, &ctx).map(correct);
+        stats.last_time = line_time(format, &c.last_line, &ctx).map(correct);
+        for l in [&c.first_line, &c.last_line] {
+            if let Some(h) = line_host(format, l) {
+                hosts.insert(h);
             }
         }
-        Ok(None) => parsed += 1,
-        Err(_) => malformed += 1,
+        stats.error = err.map(|e| e.to_string());
+        stats.events = produced;
+        stats.hostnames = hosts;
+        Part { stats, events }
+    }
+
+    /// Every regular member of a tar archive as a source of its own (`archive.tar.gz!member`),
+    /// sniffed (and decompressed) like a file.
+    fn archive(&self, input: &SourceInput, pb: &ProgressBar) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let result = archive::for_each_member(input, pb, |name, head, rest| {
+            let display = format!("{}!{}", input.display, name);
+            let forced = first_match(&self.cfg.format_of, &display).map(|r| r.value);
+            match sniff(head, forced) {
+                Kind::Log(format) => {
+                    parts.push(self.stream(&display, format, Ok(head.chain(rest)), Range::WHOLE))
+                }
+                kind => {
+                    // The archive reader skips the rest of the member.
+                    parts.push(Part {
+                        stats: SourceStats {
+                            display,
+                            // Scan reports in archives are read before the logs (when no scan is
+                            // given outside); here they are only listed.
+                            format: match kind {
+                                Kind::Nessus => "nessus".into(),
+                                _ => "unrecognised".into(),
+                            },
+                            ..Default::default()
+                        },
+                        events: Vec::new(),
+                    });
+                }
+            }
+        });
+        if let Err(e) = result {
+            // The archive itself broke (truncated, not a tar after all): say so as its own source.
+            parts.push(Part {
+                stats: SourceStats {
+                    display: input.display.clone(),
+                    format: "tar".into(),
+                    error: Some(e.to_string()),
+                    ..Default::default()
+                },
+                events: Vec::new(),
+            });
+        }
+        parts
+    }
+}
+
+fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar) -> TaskOut {
+    let input = src.input;
+    let Some(format) = src.format else {
+        return TaskOut {
+            chunk: 0,
+            parts: r.archive(input, pb),
+        };
     };
-    let scanned = match (task.len, task.start) {
-        (None, _) => src
-            .input
-            .open_progress(pb)
-            .map(|r| lines::scan(r, Range::WHOLE, filter, on_line)),
+    let part = match (task.len, task.start) {
+        (None, _) => r.stream(
+            &input.display,
+            format,
+            input.open_progress(pb),
+            Range::WHOLE,
+        ),
         // Chunks read on to the end of the file: the line holding a chunk's last byte is theirs to
         // finish (lines belong to the chunk they start in).
-        (Some(len), 0) => src.input.open_range(0, src.input.size, pb).map(|r| {
-            lines::scan(
-                r,
-                Range {
-                    skip_first_partial: false,
-                    limit: Some(len),
-                },
-                filter,
-                on_line,
-            )
-        }),
-        (Some(len), start) => {
-            // Open one byte early to see whether the chunk starts on a line boundary.
-            let to_end = src.input.size.saturating_sub(start - 1);
-            src.input.open_range(start - 1, to_end, pb).map(|r| {
-                lines::scan(
-                    r,
-                    Range {
-                        skip_first_partial: true,
-                        limit: Some(len + 1),
-                    },
-                    filter,
-                    on_line,
-                )
-            })
-        }
+        (Some(len), 0) => r.stream(
+            &input.display,
+            format,
+            input.open_range(0, input.size, pb),
+            Range {
+                skip_first_partial: false,
+                limit: Some(len),
+            },
+        ),
+        // Open one byte early to see whether the chunk starts on a line boundary.
+        (Some(len), start) => r.stream(
+            &input.display,
+            format,
+            input.open_range(start - 1, input.size.saturating_sub(start - 1), pb),
+            Range {
+                skip_first_partial: true,
+                limit: Some(len + 1),
+            },
+        ),
     };
-    let (c, err) = match scanned {
-        Ok(r) => r,
-        Err(e) => (lines::ScanCounts::default(), Some(e)),
-    };
-    stats.lines = c.lines;
-    stats.malformed = malformed + c.overlong;
-    stats.parsed = parsed;
-    stats.ignored = c.lines - c.selected - c.overlong;
-    stats.first_time = line_time(src.format, &c.first_line, &ctx).map(correct);
-    stats.last_time = line_time(src.format, &c.last_line, &ctx).map(correct);
-    for l in [&c.first_line, &c.last_line] {
-        if let Some(h) = line_host(src.format, l) {
-            hosts.insert(h);
-        }
-    }
-    stats.error = err.map(|e| e.to_string());
-    stats.events = produced;
-    stats.hostnames = hosts;
     TaskOut {
         chunk: task.chunk,
-        stats,
-        events,
+        parts: vec![part],
     }
 }
 
@@ -418,7 +488,7 @@ pub fn run(
     query: Option<&Query>,
 ) -> (Vec<SourceStats>, Vec<LocatedEvent>) {
     let mut events = Vec::new();
-    let stats = run_with(sources, cfg, reference, query, None, |mut e| {
+    let stats = run_with(sources, cfg, reference, query, None, |_, mut e| {
         events.append(&mut e)
     });
     events.sort_by_key(|a| (a.event.time, a.source, a.line));
@@ -438,7 +508,7 @@ pub fn run_with(
     reference: impl Fn(&SourceInput) -> DateTime<Utc> + Sync,
     query: Option<&Query>,
     stream: Option<usize>,
-    mut sink: impl FnMut(Vec<LocatedEvent>),
+    mut sink: impl FnMut(&SourceStats, Vec<LocatedEvent>),
 ) -> Vec<SourceStats> {
     let filter = query.and_then(Query::prefilter);
     let chunk_bytes = if stream.is_some() {
@@ -448,7 +518,10 @@ pub fn run_with(
     };
     let mut tasks = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.input.compression == Compression::None && s.input.size > chunk_bytes {
+        if s.format.is_some()
+            && s.input.compression == Compression::None
+            && s.input.size > chunk_bytes
+        {
             let mut start = 0;
             let mut chunk = 0;
             while start < s.input.size {
@@ -492,29 +565,31 @@ pub fn run_with(
             .par_iter()
             .map(|t| {
                 let src = &sources[t.source];
-                run_task(
-                    t,
-                    src,
+                let reading = Reading {
                     cfg,
-                    reference(src.input),
+                    reference: reference(src.input),
                     query,
-                    filter.as_ref(),
-                    &pb,
-                )
+                    prefilter: filter.as_ref(),
+                };
+                run_task(t, src, &reading, &pb)
             })
             .collect();
-        for mut o in outs {
-            if o.chunk == 0 {
-                line_base = 0;
-                stats.push(o.stats.clone());
-            } else if let Some(s) = stats.last_mut() {
-                merge(s, &o.stats);
+        for o in outs {
+            for mut part in o.parts {
+                if o.chunk == 0 {
+                    line_base = 0;
+                    stats.push(part.stats.clone());
+                } else if let Some(s) = stats.last_mut() {
+                    merge(s, &part.stats);
+                }
+                let source = stats.len() - 1;
+                for e in &mut part.events {
+                    e.line += line_base;
+                    e.source = source;
+                }
+                line_base += part.stats.lines;
+                sink(&stats[source], part.events);
             }
-            for e in &mut o.events {
-                e.line += line_base;
-            }
-            line_base += o.stats.lines;
-            sink(o.events);
         }
     }
     pb.finish_and_clear();

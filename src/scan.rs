@@ -1,6 +1,7 @@
 //! Scan facts → the list of affected ports to explain, each with its host, window, scanner IPs and
 //! settings (DESIGN.md step 3).
 
+use std::io::Read;
 use std::net::IpAddr;
 use std::path::Path;
 
@@ -30,6 +31,35 @@ pub fn load_nessus(input: &SourceInput, scan_tz: Tz) -> Result<LoadedScan> {
         file: input.display.clone(),
         report,
     })
+}
+
+/// Nessus reports among the members of a tar archive, named `archive!member`; read straight from
+/// the archive stream. Returns the reports and (display, message) errors.
+pub fn nessus_in_archive(
+    archive: &SourceInput,
+    scan_tz: Tz,
+) -> (Vec<LoadedScan>, Vec<(String, String)>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let walk = crate::read::archive::for_each_member(
+        archive,
+        &indicatif::ProgressBar::hidden(),
+        |name, head, rest| {
+            if !nessus::looks_like_nessus(head) {
+                return;
+            }
+            let file = format!("{}!{}", archive.display, name);
+            let reader = std::io::BufReader::with_capacity(256 * 1024, head.chain(rest));
+            match nessus::parse_nessus(reader, scan_tz) {
+                Ok(report) => found.push(LoadedScan { file, report }),
+                Err(e) => errors.push((file, format!("cannot read Nessus report: {e}"))),
+            }
+        },
+    );
+    if let Err(e) = walk {
+        errors.push((archive.display.clone(), format!("cannot read archive: {e}")));
+    }
+    (found, errors)
 }
 
 /// One affected port to explain.

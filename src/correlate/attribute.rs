@@ -114,7 +114,9 @@ impl Targets {
     /// A path component naming a host: `web01/var/log/syslog`, `bastion01-fail2ban.log`,
     /// `192.0.2.10/kern.log`. Names shorter than 3 characters are not trusted.
     pub fn named_in_path(&self, display: &str) -> Option<usize> {
-        for comp in Path::new(display).components().rev() {
+        // Archive members are `archive.tar.gz!web01/var/log/syslog`: the member path counts too.
+        let display = display.replace('!', "/");
+        for comp in Path::new(&display).components().rev() {
             let c = comp.as_os_str().to_string_lossy().to_ascii_lowercase();
             for (i, h) in self.hosts.iter().enumerate() {
                 for n in &h.names {

@@ -1,6 +1,7 @@
 //! Reading inputs: discover paths (files, recursive directories, `-`), open them as byte streams
 //! (gzip by magic number), and sniff what each holds from its first bytes.
 
+pub mod archive;
 pub mod discover;
 pub mod lines;
 pub mod sniff;
@@ -59,17 +60,10 @@ impl SourceInput {
 
     /// The whole (decompressed) stream; compressed bytes read advance `pb`.
     pub fn open_progress(&self, pb: &ProgressBar) -> io::Result<Box<dyn Read + Send>> {
-        let f = pb.wrap_read(File::open(&self.path)?);
-        let buffered = |f| BufReader::with_capacity(256 * 1024, f);
-        // Multi-member / multi-stream decoders: `cat a.gz b.gz > c.gz` (and logrotate's
-        // `delaycompress` + append) is a valid file and must be read to the end.
-        Ok(match self.compression {
-            Compression::None => Box::new(f),
-            Compression::Gzip => Box::new(MultiGzDecoder::new(buffered(f))),
-            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered(f))?),
-            Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(buffered(f))),
-            Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(buffered(f))),
-        })
+        Ok(Box::new(decode(
+            self.compression,
+            pb.wrap_read(File::open(&self.path)?),
+        )?))
     }
 
     /// A byte range of an uncompressed file (for chunked parallel reading).
@@ -91,4 +85,38 @@ impl SourceInput {
         r.read_to_end(&mut buf)?;
         Ok(buf)
     }
+}
+
+/// A stream as its compression says to read it. Multi-member / multi-stream decoders: `cat a.gz
+/// b.gz > c.gz` (and logrotate's `delaycompress` + append) is a valid file, read to the end.
+pub enum Decoded<R: Read> {
+    Plain(R),
+    Gzip(MultiGzDecoder<BufReader<R>>),
+    Zstd(zstd::stream::read::Decoder<'static, BufReader<R>>),
+    Bzip2(bzip2::read::MultiBzDecoder<BufReader<R>>),
+    Xz(liblzma::read::XzDecoder<BufReader<R>>),
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoded::Plain(r) => r.read(buf),
+            Decoded::Gzip(r) => r.read(buf),
+            Decoded::Zstd(r) => r.read(buf),
+            Decoded::Bzip2(r) => r.read(buf),
+            Decoded::Xz(r) => r.read(buf),
+        }
+    }
+}
+
+/// Wrap `r` in the decoder `c` names.
+pub fn decode<R: Read>(c: Compression, r: R) -> io::Result<Decoded<R>> {
+    let buffered = |r| BufReader::with_capacity(256 * 1024, r);
+    Ok(match c {
+        Compression::None => Decoded::Plain(r),
+        Compression::Gzip => Decoded::Gzip(MultiGzDecoder::new(buffered(r))),
+        Compression::Zstd => Decoded::Zstd(zstd::stream::read::Decoder::with_buffer(buffered(r))?),
+        Compression::Bzip2 => Decoded::Bzip2(bzip2::read::MultiBzDecoder::new(buffered(r))),
+        Compression::Xz => Decoded::Xz(liblzma::read::XzDecoder::new_multi_decoder(buffered(r))),
+    })
 }

@@ -9,6 +9,8 @@ use crate::config::ForcedFormat;
 pub enum Kind {
     Nessus,
     Log(LogFormat),
+    /// A tar archive: its members are sniffed one by one.
+    Archive,
     /// No reader recognises it; the reason is for `-v`.
     Unrecognised(&'static str),
 }
@@ -21,6 +23,9 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
         Some(ForcedFormat::Nessus) => return Kind::Nessus,
         Some(ForcedFormat::Log(f)) => return Kind::Log(f),
         None => {}
+    }
+    if super::archive::is_tar(head) {
+        return Kind::Archive;
     }
     if looks_like_nessus(head) {
         return Kind::Nessus;
