@@ -44,6 +44,17 @@ fn ufw(time: &str, host: &str, src: &str, dst: &str, dpt: u16, prefix: &str) -> 
     )
 }
 
+/// web01's scan (443 unresponsive) and one UFW drop of the scanner to web01:443 at `time`.
+fn scanner_dropped_on_web01_443_at(time: &str) -> tempfile::TempDir {
+    scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(time, "web01", "203.0.113.5", "192.0.2.10", 443, "UFW BLOCK"),
+        ),
+    ])
+}
+
 /// Write files into a fresh dir: (relative path, content).
 fn scenario(files: &[(&str, String)]) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
@@ -146,20 +157,7 @@ fn another_source_denied_on_the_right_port_is_not_evidence() {
 #[test]
 fn deny_outside_the_window_counts_only_with_a_wider_slack() {
     // 01:40 is 20 minutes before the host's start: outside the default 5m slack, inside 30m.
-    let d = scenario(&[
-        ("scan.nessus", web01(UNRESP_443)),
-        (
-            "web01/kern.log",
-            ufw(
-                "01:40:00",
-                "web01",
-                "203.0.113.5",
-                "192.0.2.10",
-                443,
-                "UFW BLOCK",
-            ),
-        ),
-    ]);
+    let d = scanner_dropped_on_web01_443_at("01:40:00");
     let (r, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
     let expl = r["ports"][0]["explanation"].as_str().unwrap();
@@ -277,20 +275,7 @@ fn reject_fits_closed() {
 #[test]
 fn offset_corrects_a_fast_clock() {
     // The firewall's clock runs 10 minutes fast: it logged 02:44 for 02:34 (window end 02:30 + 5m).
-    let d = scenario(&[
-        ("scan.nessus", web01(UNRESP_443)),
-        (
-            "web01/kern.log",
-            ufw(
-                "02:44:00",
-                "web01",
-                "203.0.113.5",
-                "192.0.2.10",
-                443,
-                "UFW BLOCK",
-            ),
-        ),
-    ]);
+    let d = scanner_dropped_on_web01_443_at("02:44:00");
     let (_, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
     let (r, v) = verdicts(d.path(), &["--offset", "kern.log=+10m"]);
@@ -308,20 +293,7 @@ fn offset_corrects_a_fast_clock() {
 #[test]
 fn source_tz_reads_local_times() {
     // Logged in Berlin local time (UTC+1 in November): 03:10 local = 02:10 UTC.
-    let d = scenario(&[
-        ("scan.nessus", web01(UNRESP_443)),
-        (
-            "web01/kern.log",
-            ufw(
-                "03:10:00",
-                "web01",
-                "203.0.113.5",
-                "192.0.2.10",
-                443,
-                "UFW BLOCK",
-            ),
-        ),
-    ]);
+    let d = scanner_dropped_on_web01_443_at("03:10:00");
     let (_, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
     let (r, v) = verdicts(d.path(), &["--source-tz", "web01/*=Europe/Berlin"]);
