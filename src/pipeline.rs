@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use std::io::{self, Read};
 
 use crate::config::{InputConfig, first_match};
-use crate::correlate::rules::AFTERMATH;
+use crate::correlate::rules::{AFTERMATH, NEAR_MISS};
 use crate::read::{
     Compression, SourceInput, archive,
     lines::{self, Range},
@@ -131,11 +131,17 @@ impl Query {
         t >= self.span.0 && t <= self.span.1
     }
 
+    fn near_span(&self, t: DateTime<Utc>) -> bool {
+        t >= self.span.0 - NEAR_MISS && t <= self.span.1 + NEAR_MISS
+    }
+
     /// Is this event of any use to the correlation?
     pub fn keep(&self, ev: &Event) -> bool {
         match &ev.kind {
-            EventKind::FirewallDeny(d) => self.is_scanner(d.src) && self.in_span(ev.time),
-            EventKind::IpsAlert(a) => self.is_scanner(a.src) && self.in_span(ev.time),
+            // Kept a day either side: a deny of the scanner just outside a window is the usual
+            // sign of a zone or clock error, and the report says so.
+            EventKind::FirewallDeny(d) => self.is_scanner(d.src) && self.near_span(ev.time),
+            EventKind::IpsAlert(a) => self.is_scanner(a.src) && self.near_span(ev.time),
             EventKind::RateLimit(r) => {
                 r.src.is_none_or(|s| self.is_scanner(s)) && self.in_span(ev.time)
             }

@@ -110,8 +110,13 @@ fn scanner_denied_on_another_port_is_not_evidence() {
             ),
         ),
     ]);
-    let (_, v) = verdicts(d.path(), &[]);
+    let (r, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap().to_string();
+    assert!(
+        expl.contains("the scanner was denied on other ports of this host (tcp/8443; first at ./web01/kern.log:1), not on tcp/443"),
+        "{expl}"
+    );
 }
 
 #[test]
@@ -162,6 +167,12 @@ fn deny_outside_the_window_counts_only_with_a_wider_slack() {
     assert_eq!(one(&v), ("unexplained", "null"));
     let expl = r["ports"][0]["explanation"].as_str().unwrap();
     assert!(expl.contains("none covers the window"), "{expl}");
+    assert!(
+        expl.contains(
+            "the scanner was denied on this port at 2026-11-20T01:40:00Z (./web01/kern.log:1), 20m before the window"
+        ),
+        "{expl}"
+    );
     let (r, v) = verdicts(d.path(), &["--slack", "30m"]);
     assert_eq!(one(&v), ("blocked", "firewall_drop"));
     assert_eq!(r["ports"][0]["evidence"][0]["line"], 1);
@@ -276,8 +287,10 @@ fn reject_fits_closed() {
 fn offset_corrects_a_fast_clock() {
     // The firewall's clock runs 10 minutes fast: it logged 02:44 for 02:34 (window end 02:30 + 5m).
     let d = scanner_dropped_on_web01_443_at("02:44:00");
-    let (_, v) = verdicts(d.path(), &[]);
+    let (r, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(expl.contains("14m after the window"), "{expl}");
     let (r, v) = verdicts(d.path(), &["--offset", "kern.log=+10m"]);
     assert_eq!(one(&v), ("blocked", "firewall_drop"));
     assert_eq!(r["ports"][0]["evidence"][0]["time"], "2026-11-20T02:34:00Z");

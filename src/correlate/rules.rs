@@ -68,6 +68,10 @@ impl Candidate {
     }
 }
 
+/// How far outside a window denies of the scanner are still looked at, to point out a likely zone
+/// or clock error.
+pub const NEAR_MISS: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
 /// How long after the recheck a service's return is still looked for and reported.
 pub const AFTERMATH: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
@@ -636,7 +640,81 @@ fn capitalize(s: &str) -> String {
 }
 
 /// What was missing, when nothing explains the port.
-fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, notes: Vec<String>) -> Finding {
+/// `1h10m`, `45m`, `30s`.
+fn human(d: chrono::TimeDelta) -> String {
+    let s = d.num_seconds().abs();
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, m, _) => format!("{m}m"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h{m}m"),
+    }
+}
+
+/// Denies of the scanner that almost explain the port: on this port but outside the window (a zone
+/// or clock error?), or inside the window on other ports of the host.
+fn near_misses(c: &Ctx<'_, '_>) -> Vec<String> {
+    let events = c.w.input.events;
+    let case = c.case;
+    let mut nearest: Option<(chrono::TimeDelta, usize)> = None;
+    let mut other_ports: BTreeSet<u16> = BTreeSet::new();
+    let mut other_first: Option<usize> = None;
+    for &i in c.host_events(c.lo - NEAR_MISS, c.hi + NEAR_MISS) {
+        let e = &events[i];
+        let (src, dst, dport, blocked) = match &e.event.kind {
+            EventKind::FirewallDeny(d) if c.proto_ok(&d.proto) => (d.src, d.dst, d.dport, true),
+            EventKind::IpsAlert(a) => (a.src, a.dst, a.dport, a.action == IpsAction::Blocked),
+            _ => continue,
+        };
+        if !blocked || !c.scanner(src) || !c.dst_ok(dst, i) {
+            continue;
+        }
+        let t = e.event.time;
+        let inside = t >= c.lo && t <= c.hi;
+        if dport == Some(case.port) && !inside {
+            let gap = if t < c.lo {
+                t - case.window.0
+            } else {
+                t - case.window.1
+            };
+            if nearest.is_none_or(|(g, _)| gap.abs() < g.abs()) {
+                nearest = Some((gap, i));
+            }
+        } else if inside && let Some(p) = dport.filter(|p| *p != case.port) {
+            other_ports.insert(p);
+            other_first.get_or_insert(i);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some((gap, i)) = nearest {
+        out.push(format!(
+            "the scanner was denied on this port at {} ({}), {} {} the window: if that log's zone or clock is off, set --source-tz or --offset for it, or widen --slack",
+            fmt_t(events[i].event.time),
+            c.where_(i),
+            human(gap),
+            if gap < chrono::TimeDelta::zero() { "before" } else { "after" }
+        ));
+    }
+    if let Some(i) = other_first {
+        let ports: Vec<String> = other_ports
+            .iter()
+            .take(8)
+            .map(|p| format!("{}/{p}", case.protocol))
+            .collect();
+        out.push(format!(
+            "inside the window the scanner was denied on other ports of this host ({}{}; first at {}), not on {}/{}",
+            ports.join(", "),
+            if other_ports.len() > 8 { ", …" } else { "" },
+            c.where_(i),
+            case.protocol,
+            case.port
+        ));
+    }
+    out
+}
+
+fn unexplained(c: &Ctx<'_, '_>, ps: Option<&PortService>, mut notes: Vec<String>) -> Finding {
+    notes.extend(near_misses(c));
     let w = c.w;
     let case = c.case;
     let sources = w.input.sources;
