@@ -293,6 +293,25 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         source_hosts: &cfg.input.source_hosts,
     };
     let findings = correlate::correlate(&input);
+    // No network line anywhere names the scanner: the usual reason is NAT between scanner and
+    // targets, which --scanner-ip fixes. Say so rather than let every port look unexplained.
+    let scanner_seen = events.iter().any(|e| {
+        matches!(
+            e.event.kind,
+            portmortem_parsers::EventKind::FirewallDeny(_)
+                | portmortem_parsers::EventKind::IpsAlert(_)
+                | portmortem_parsers::EventKind::Ban(_)
+                | portmortem_parsers::EventKind::RateLimit(_)
+        )
+    });
+    if !scanner_seen && !query.scanner_nets.is_empty() && stats.iter().any(|s| s.lines > 0) {
+        let addrs = correlate::advice::nets_text(&query.scanner_nets);
+        for sc in &mut scans {
+            sc.report.notes.push(format!(
+                "no firewall, IPS or ban line in the logs names the scanner ({addrs}): if the scanner reaches the targets through NAT or a proxy, give the address the logs see with --scanner-ip"
+            ));
+        }
+    }
 
     let probes = match &cfg.reprobe {
         Some(rp) => {

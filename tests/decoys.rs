@@ -522,3 +522,28 @@ fn only_scanned_host_takes_a_single_host_file_but_not_other_hosts_in_a_central_l
     let (_, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
 }
+
+#[test]
+fn no_line_naming_the_scanner_suggests_nat() {
+    // Only the NAT address 198.51.100.200 reaches web01; the scan knows 203.0.113.5.
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "web01/kern.log",
+            ufw(
+                "02:10:00",
+                "web01",
+                "198.51.100.200",
+                "192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let notes = r["scans"][0]["notes"].to_string();
+    assert!(notes.contains("names the scanner (203.0.113.5)"), "{notes}");
+    let (_, v) = verdicts(d.path(), &["--scanner-ip", "198.51.100.200"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+}

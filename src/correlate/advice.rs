@@ -8,18 +8,22 @@ fn scanners(case: &PortCase) -> String {
     if case.scanner_nets.is_empty() {
         "the scanner".into()
     } else {
-        case.scanner_nets
-            .iter()
-            .map(|n| {
-                if n.prefix_len() == n.max_prefix_len() {
-                    n.addr().to_string()
-                } else {
-                    n.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        nets_text(&case.scanner_nets)
     }
+}
+
+/// Scanner addresses as people write them: `203.0.113.5`, `198.51.100.0/24`.
+pub fn nets_text(nets: &[ipnet::IpNet]) -> String {
+    nets.iter()
+        .map(|n| {
+            if n.prefix_len() == n.max_prefix_len() {
+                n.addr().to_string()
+            } else {
+                n.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn first_scanner(case: &PortCase) -> String {
