@@ -190,7 +190,7 @@ pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
         .map(ForcedFormat::Log)
         .ok_or_else(|| {
             anyhow::anyhow!(
-                "unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve, fail2ban)"
+                "unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve, fail2ban, journald_json)"
             )
         })
 }

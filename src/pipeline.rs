@@ -108,7 +108,7 @@ pub struct Prefilter {
 impl Prefilter {
     pub fn for_format(&self, f: LogFormat) -> &AhoCorasick {
         match f {
-            LogFormat::Syslog => &self.syslog,
+            LogFormat::Syslog | LogFormat::JournaldJson => &self.syslog,
             LogFormat::Ulogd | LogFormat::SuricataEve | LogFormat::Fail2ban => &self.addresses,
         }
     }
@@ -295,6 +295,7 @@ fn line_time(format: LogFormat, line: &[u8], ctx: &TimeContext) -> Option<DateTi
             header::parse_header_ctx(line, ctx).ok().map(|(_, t)| t)
         }
         LogFormat::Fail2ban => portmortem_parsers::ban::fail2ban::line_time(line, ctx),
+        LogFormat::JournaldJson => portmortem_parsers::journald::line_time(line),
         LogFormat::SuricataEve => {
             let key = b"\"timestamp\":\"";
             let p = memchr::memmem::find(line, key)? + key.len();
@@ -310,6 +311,16 @@ fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
             header::parse_header(line).and_then(|h| h.host.map(str::to_string))
         }
         LogFormat::SuricataEve | LogFormat::Fail2ban => None,
+        LogFormat::JournaldJson => {
+            let key = b"\"_HOSTNAME\"";
+            let p = memchr::memmem::find(line, key)? + key.len();
+            let rest = line.get(p..)?;
+            let open = memchr::memchr(b'"', rest)? + 1;
+            let close = memchr::memchr(b'"', rest.get(open..)?)? + open;
+            std::str::from_utf8(rest.get(open..close)?)
+                .ok()
+                .map(str::to_string)
+        }
     }
 }
 

@@ -547,3 +547,45 @@ fn no_line_naming_the_scanner_suggests_nat() {
     let (_, v) = verdicts(d.path(), &["--scanner-ip", "198.51.100.200"]);
     assert_eq!(one(&v), ("blocked", "firewall_drop"));
 }
+
+#[test]
+fn journald_json_export_is_read_like_syslog() {
+    let rec = |t: &str, host: &str, msg: &str| {
+        format!(
+            r#"{{"__REALTIME_TIMESTAMP":"{t}","_HOSTNAME":"{host}","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"{msg}"}}"#
+        )
+    };
+    // 02:10:00 and 02:10:01 UTC on 2026-11-20.
+    let journal = [
+        rec(
+            "1795140600000000",
+            "web01",
+            "Stopping nginx.service - A high performance web server and a reverse proxy server...",
+        ),
+        rec(
+            "1795140601000000",
+            "web01",
+            "Stopped nginx.service - A high performance web server and a reverse proxy server.",
+        ),
+        rec(
+            "1795140601000000",
+            "web02",
+            "Stopped nginx.service - A high performance web server and a reverse proxy server.",
+        ),
+    ]
+    .join("\n");
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(443, "www", "closed")])),
+        ("journal.json", journal + "\n"),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "service_stop"));
+    let lines: Vec<u64> = r["ports"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![1, 2], "web02's stop is another host's");
+    assert_eq!(r["ports"][0]["evidence"][0]["format"], "journald_json");
+}

@@ -14,6 +14,8 @@ pub enum LogFormat {
     SuricataEve,
     /// fail2ban's own log (`/var/log/fail2ban.log`).
     Fail2ban,
+    /// `journalctl -o json`.
+    JournaldJson,
 }
 
 impl LogFormat {
@@ -23,6 +25,7 @@ impl LogFormat {
             LogFormat::Ulogd => "ulogd",
             LogFormat::SuricataEve => "suricata_eve",
             LogFormat::Fail2ban => "fail2ban",
+            LogFormat::JournaldJson => "journald_json",
         }
     }
 
@@ -35,6 +38,9 @@ impl LogFormat {
             LogFormat::Ulogd => "ulogd2 LOGEMU netfilter log (no kernel: tag)",
             LogFormat::SuricataEve => "Suricata eve.json: alert (blocked/allowed) and drop events",
             LogFormat::Fail2ban => "fail2ban.log: Ban, Restore Ban, Unban",
+            LogFormat::JournaldJson => {
+                "journalctl -o json: the same events as syslog, from MESSAGE with SYSLOG_IDENTIFIER as the tag"
+            }
         }
     }
 
@@ -53,6 +59,9 @@ impl LogFormat {
             LogFormat::Fail2ban => {
                 "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5"
             }
+            LogFormat::JournaldJson => {
+                r#"{"__REALTIME_TIMESTAMP":"1795140464000000","_HOSTNAME":"db01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Stopped mysql.service - MySQL Community Server."}"#
+            }
         }
     }
 
@@ -62,15 +71,17 @@ impl LogFormat {
             "ulogd" | "netfilter" => Some(LogFormat::Ulogd),
             "suricata_eve" | "eve" | "suricata" => Some(LogFormat::SuricataEve),
             "fail2ban" => Some(LogFormat::Fail2ban),
+            "journald_json" | "journald" => Some(LogFormat::JournaldJson),
             _ => None,
         }
     }
 
-    pub const ALL: [LogFormat; 4] = [
+    pub const ALL: [LogFormat; 5] = [
         LogFormat::Syslog,
         LogFormat::Ulogd,
         LogFormat::SuricataEve,
         LogFormat::Fail2ban,
+        LogFormat::JournaldJson,
     ];
 }
 
@@ -81,6 +92,7 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     let mut ulogd = 0usize;
     let mut eve = 0usize;
     let mut f2b = 0usize;
+    let mut journal = 0usize;
     let mut seen = 0usize;
     // The last line of a head sample may be cut short: drop it unless the head is the whole file.
     let lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
@@ -97,6 +109,8 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
         if trimmed.starts_with(b"{") {
             if memchr::memmem::find(trimmed, b"\"event_type\"").is_some() {
                 eve += 1;
+            } else if memchr::memmem::find(trimmed, b"\"__REALTIME_TIMESTAMP\"").is_some() {
+                journal += 1;
             }
             continue;
         }
@@ -119,6 +133,7 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     let best = [
         (eve, LogFormat::SuricataEve),
         (f2b, LogFormat::Fail2ban),
+        (journal, LogFormat::JournaldJson),
         (syslog + ulogd, LogFormat::Syslog),
     ]
     .into_iter()

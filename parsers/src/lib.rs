@@ -9,6 +9,7 @@ pub mod detect;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod journald;
 pub mod scan;
 pub mod syslog;
 pub mod time;
@@ -29,5 +30,6 @@ pub fn parse_line(
         LogFormat::Syslog | LogFormat::Ulogd => syslog::parse_line(line, ctx),
         LogFormat::SuricataEve => ids::suricata::parse_eve_line(line, ctx),
         LogFormat::Fail2ban => ban::fail2ban::parse_line(line, ctx),
+        LogFormat::JournaldJson => journald::parse_json_line(line, ctx),
     }
 }
