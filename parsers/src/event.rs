@@ -56,6 +56,7 @@ impl EventKind {
             EventKind::FirewallDeny(d) => d.dst,
             EventKind::IpsAlert(a) => a.dst,
             EventKind::RateLimit(r) => r.dst,
+            EventKind::Ban(b) => b.target,
             _ => None,
         }
     }
@@ -130,6 +131,10 @@ pub struct Ban {
     pub scope: Option<String>,
     pub action: BanAction,
     pub until: Option<DateTime<Utc>>,
+    /// The host a blocked packet was headed to, when the line names one (ASA 401004 `Shunned
+    /// packet: SRC ==> DST`): it shows which hosts sit behind the device that shuns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

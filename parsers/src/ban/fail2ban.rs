@@ -34,6 +34,7 @@ pub fn classify(msg: &str) -> Option<EventKind> {
         scope: (!jail.is_empty()).then(|| jail.to_string()),
         action,
         until: None,
+        target: None,
     }))
 }
 
