@@ -7,7 +7,7 @@ pub mod attribute;
 pub mod rules;
 pub mod services;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use serde::Serialize;
@@ -145,6 +145,12 @@ pub struct World<'a> {
     /// Per target, the indices (ascending, so in time order) of the events that may concern it:
     /// attributed to it, or with its address as destination. Rules look only at these.
     pub by_target: Vec<Vec<usize>>,
+    /// Every ban/shun/unban event, in time order.
+    pub bans: Vec<usize>,
+    /// Per source, the targets it shows behind it: destinations of its network events (an ASA's
+    /// `Shunned packet: SCANNER ==> HOST`, a firewall's denies). A shun that names no host covers
+    /// only these (or what `--config` maps the source to), never every host.
+    pub behind: Vec<BTreeSet<usize>>,
 }
 
 impl<'a> World<'a> {
@@ -182,8 +188,16 @@ impl<'a> World<'a> {
             .map(|e| attribute(&targets, source_hosts[e.source], &e.event))
             .collect();
         let mut by_target = vec![Vec::new(); targets.hosts.len()];
+        let mut bans = Vec::new();
+        let mut behind = vec![BTreeSet::new(); input.sources.len()];
         for (i, (e, a)) in input.events.iter().zip(&attr).enumerate() {
             let by_dst = e.event.kind.destination().and_then(|ip| targets.by_ip(ip));
+            if matches!(e.event.kind, portmortem_parsers::EventKind::Ban(_)) {
+                bans.push(i);
+            }
+            if let Some(t) = by_dst {
+                behind[e.source].insert(t);
+            }
             if let Some((t, _)) = a {
                 by_target[*t].push(i);
             }
@@ -218,6 +232,8 @@ impl<'a> World<'a> {
             source_hosts,
             host_services,
             by_target,
+            bans,
+            behind,
         }
     }
 }

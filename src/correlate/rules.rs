@@ -376,30 +376,44 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     (cands, notes)
 }
 
+/// Does ban event `i` concern this port's host? Attributed to it (its own fail2ban log, a shunned
+/// packet headed to it), or a host-less shun from a device that shows this host behind it.
+fn ban_concerns(c: &Ctx<'_, '_>, i: usize) -> bool {
+    if c.on_host(i) {
+        return true;
+    }
+    let e = &c.w.input.events[i];
+    matches!(&e.event.kind, EventKind::Ban(b) if b.target.is_none())
+        && c.w.attr[i].is_none()
+        && (c.w.behind[e.source].contains(&c.target)
+            || c.w.source_hosts[e.source].config == Some(c.target))
+}
+
 fn ban_candidate(c: &Ctx<'_, '_>) -> Option<Candidate> {
     let events = c.w.input.events;
     let mut best: Option<Candidate> = None;
+    let bans = &c.w.bans;
     // A ban placed any time before the recheck may still be active.
-    let bans = c.host_events(DateTime::<Utc>::MIN_UTC, c.hi);
     for (k, &i) in bans.iter().enumerate() {
         let EventKind::Ban(b) = &events[i].event.kind else {
             continue;
         };
         if !matches!(b.action, BanAction::Ban | BanAction::Shun)
             || !c.scanner(b.ip)
-            || !c.on_host(i)
             || events[i].event.time > c.recheck
+            || !ban_concerns(c, i)
         {
             continue;
         }
         if b.until.is_some_and(|u| u < c.recheck) {
             continue;
         }
+        // Lifted before the recheck by the tool that placed it (same source), or for this host.
         let lifted = bans[k + 1..].iter().any(|&j| {
             let e = &events[j];
             matches!(&e.event.kind, EventKind::Ban(u) if u.action == BanAction::Unban && u.ip == b.ip && u.scope == b.scope)
                 && e.event.time < c.recheck
-                && c.on_host(j)
+                && (e.source == events[i].source || c.on_host(j))
         });
         if lifted {
             continue;
@@ -418,11 +432,16 @@ fn ban_candidate(c: &Ctx<'_, '_>) -> Option<Candidate> {
             (Some(s), None) => format!("{s}, ports unknown: assumed all"),
             (None, _) => "host-wide".into(),
         };
+        let verb = if b.action == BanAction::Shun {
+            "shunned"
+        } else {
+            "banned"
+        };
         let cand = Candidate {
             cause: Cause::Ban,
             strength: if known { 90 } else { 75 },
             summary: format!(
-                "{} banned the scanner {} ({scope}) at {} ({}), still active at the recheck {}",
+                "{} {verb} the scanner {} ({scope}) at {} ({}), still active at the recheck {}",
                 b.by,
                 b.ip,
                 fmt_t(c.time(i)),
