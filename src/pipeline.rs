@@ -109,7 +109,11 @@ impl Prefilter {
     pub fn for_format(&self, f: LogFormat) -> &AhoCorasick {
         match f {
             LogFormat::Syslog | LogFormat::JournaldJson => &self.syslog,
-            LogFormat::Ulogd | LogFormat::SuricataEve | LogFormat::Fail2ban => &self.addresses,
+            LogFormat::Ulogd
+            | LogFormat::SuricataEve
+            | LogFormat::Fail2ban
+            | LogFormat::WazuhAr
+            | LogFormat::Crowdsec => &self.addresses,
         }
     }
 }
@@ -296,6 +300,8 @@ fn line_time(format: LogFormat, line: &[u8], ctx: &TimeContext) -> Option<DateTi
         }
         LogFormat::Fail2ban => portmortem_parsers::ban::fail2ban::line_time(line, ctx),
         LogFormat::JournaldJson => portmortem_parsers::journald::line_time(line),
+        LogFormat::WazuhAr => portmortem_parsers::ban::wazuh::line_time(line, ctx),
+        LogFormat::Crowdsec => portmortem_parsers::ban::crowdsec::line_time(line, ctx),
         LogFormat::SuricataEve => {
             let key = b"\"timestamp\":\"";
             let p = memchr::memmem::find(line, key)? + key.len();
@@ -310,7 +316,9 @@ fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
         LogFormat::Syslog | LogFormat::Ulogd => {
             header::parse_header(line).and_then(|h| h.host.map(str::to_string))
         }
-        LogFormat::SuricataEve | LogFormat::Fail2ban => None,
+        LogFormat::SuricataEve | LogFormat::Fail2ban | LogFormat::WazuhAr | LogFormat::Crowdsec => {
+            None
+        }
         LogFormat::JournaldJson => {
             let key = b"\"_HOSTNAME\"";
             let p = memchr::memmem::find(line, key)? + key.len();

@@ -589,3 +589,45 @@ fn journald_json_export_is_read_like_syslog() {
     assert_eq!(lines, vec![1, 2], "web02's stop is another host's");
     assert_eq!(r["ports"][0]["evidence"][0]["format"], "journald_json");
 }
+
+#[test]
+fn wazuh_and_crowdsec_bans_are_host_wide_until_lifted_or_expired() {
+    // Wazuh firewall-drop on web01 (4.x JSON names the agent), still active at the recheck.
+    let wazuh = r#"2026/11/20 02:10:08 active-response/bin/firewall-drop: {"version":1,"command":"add","parameters":{"alert":{"agent":{"id":"005","name":"web01"},"data":{"srcip":"203.0.113.5"}}}}"#;
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        ("agents/active-responses.log", format!("{wazuh}\n")),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "ban"));
+    assert!(
+        r["ports"][0]["advice"][0]
+            .as_str()
+            .unwrap()
+            .contains("<white_list>")
+    );
+    // CrowdSec: a 4h ban covers the recheck; a 5m ban placed at 02:10 expired at 02:15.
+    let line = |dur: &str| {
+        format!(
+            r#"time="2026-11-20T02:10:08Z" level=info msg="crowdsecurity/http-probing by ip 203.0.113.5 (FR/16276) : {dur} ban on Ip 203.0.113.5""#
+        )
+    };
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        ("web01/crowdsec.log", format!("{}\n", line("4h"))),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "ban"));
+    assert!(
+        r["ports"][0]["advice"][0]
+            .as_str()
+            .unwrap()
+            .contains("cscli decisions delete --ip 203.0.113.5")
+    );
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        ("web01/crowdsec.log", format!("{}\n", line("5m"))),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+}

@@ -16,6 +16,10 @@ pub enum LogFormat {
     Fail2ban,
     /// `journalctl -o json`.
     JournaldJson,
+    /// Wazuh / OSSEC `active-responses.log`.
+    WazuhAr,
+    /// CrowdSec's `crowdsec.log`.
+    Crowdsec,
 }
 
 impl LogFormat {
@@ -26,6 +30,8 @@ impl LogFormat {
             LogFormat::SuricataEve => "suricata_eve",
             LogFormat::Fail2ban => "fail2ban",
             LogFormat::JournaldJson => "journald_json",
+            LogFormat::WazuhAr => "wazuh_ar",
+            LogFormat::Crowdsec => "crowdsec",
         }
     }
 
@@ -41,6 +47,10 @@ impl LogFormat {
             LogFormat::JournaldJson => {
                 "journalctl -o json: the same events as syslog, from MESSAGE with SYSLOG_IDENTIFIER as the tag"
             }
+            LogFormat::WazuhAr => {
+                "Wazuh/OSSEC active-responses.log: firewall-drop/host-deny add and delete (old and 4.x JSON)"
+            }
+            LogFormat::Crowdsec => "crowdsec.log: ban decisions (scenario, duration)",
         }
     }
 
@@ -62,6 +72,12 @@ impl LogFormat {
             LogFormat::JournaldJson => {
                 r#"{"__REALTIME_TIMESTAMP":"1795140464000000","_HOSTNAME":"db01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Stopped mysql.service - MySQL Community Server."}"#
             }
+            LogFormat::WazuhAr => {
+                "Fri Nov 20 02:10:08 UTC 2026 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.5 1795140608.94657 5712"
+            }
+            LogFormat::Crowdsec => {
+                r#"time="2026-11-20T02:10:08Z" level=info msg="crowdsecurity/ssh-bf by ip 203.0.113.5 (FR/16276) : 4h ban on Ip 203.0.113.5""#
+            }
         }
     }
 
@@ -72,16 +88,20 @@ impl LogFormat {
             "suricata_eve" | "eve" | "suricata" => Some(LogFormat::SuricataEve),
             "fail2ban" => Some(LogFormat::Fail2ban),
             "journald_json" | "journald" => Some(LogFormat::JournaldJson),
+            "wazuh_ar" | "wazuh" => Some(LogFormat::WazuhAr),
+            "crowdsec" => Some(LogFormat::Crowdsec),
             _ => None,
         }
     }
 
-    pub const ALL: [LogFormat; 5] = [
+    pub const ALL: [LogFormat; 7] = [
         LogFormat::Syslog,
         LogFormat::Ulogd,
         LogFormat::SuricataEve,
         LogFormat::Fail2ban,
         LogFormat::JournaldJson,
+        LogFormat::WazuhAr,
+        LogFormat::Crowdsec,
     ];
 }
 
@@ -93,6 +113,8 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     let mut eve = 0usize;
     let mut f2b = 0usize;
     let mut journal = 0usize;
+    let mut wazuh = 0usize;
+    let mut crowdsec = 0usize;
     let mut seen = 0usize;
     // The last line of a head sample may be cut short: drop it unless the head is the whole file.
     let lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
@@ -118,6 +140,14 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
             f2b += 1;
             continue;
         }
+        if crate::ban::wazuh::looks_native(trimmed) {
+            wazuh += 1;
+            continue;
+        }
+        if crate::ban::crowdsec::looks_native(trimmed) {
+            crowdsec += 1;
+            continue;
+        }
         if let Some(h) = crate::syslog::header::parse_header(line) {
             let has_nf = memchr::memmem::find(h.msg, b"IN=").is_some()
                 && memchr::memmem::find(h.msg, b"SRC=").is_some();
@@ -134,6 +164,8 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
         (eve, LogFormat::SuricataEve),
         (f2b, LogFormat::Fail2ban),
         (journal, LogFormat::JournaldJson),
+        (wazuh, LogFormat::WazuhAr),
+        (crowdsec, LogFormat::Crowdsec),
         (syslog + ulogd, LogFormat::Syslog),
     ]
     .into_iter()

@@ -31,5 +31,7 @@ pub fn parse_line(
         LogFormat::SuricataEve => ids::suricata::parse_eve_line(line, ctx),
         LogFormat::Fail2ban => ban::fail2ban::parse_line(line, ctx),
         LogFormat::JournaldJson => journald::parse_json_line(line, ctx),
+        LogFormat::WazuhAr => ban::wazuh::parse_line(line, ctx),
+        LogFormat::Crowdsec => ban::crowdsec::parse_line(line, ctx),
     }
 }

@@ -93,8 +93,25 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
                     case.host
                 )
             }
+            (Some("crowdsec"), _) => {
+                let ip = first_scanner(case);
+                format!(
+                    "Allowlist the scanner {s} in CrowdSec (`cscli allowlists add` or a whitelist parser) and lift the decision before rescanning: `cscli decisions delete --ip {ip}`."
+                )
+            }
+            (Some("wazuh"), script) => format!(
+                "Add the scanner {s} to <white_list> in the Wazuh manager's ossec.conf so active responses skip it, and undo the {} block on {} before rescanning.",
+                script.unwrap_or("active-response"),
+                case.host
+            ),
+            (Some("cisco-asa"), _) => {
+                let ip = first_scanner(case);
+                format!(
+                    "Remove the shun (`no shun {ip}`) and exempt the scanner {s} from threat detection (`threat-detection scanning-threat shun except ip-address {ip} 255.255.255.255`) before rescanning."
+                )
+            }
             (tool, _) => format!(
-                "Whitelist the scanner {s} in {} (a CrowdSec whitelist/allowlist, or remove the shun) and lift the ban before rescanning.",
+                "Whitelist the scanner {s} in {} and lift the ban before rescanning.",
                 tool.unwrap_or("the ban tool")
             ),
         }),

@@ -1,3 +1,5 @@
 //! Ban tools: programs that block an address after seeing it misbehave.
 
+pub mod crowdsec;
 pub mod fail2ban;
+pub mod wazuh;
