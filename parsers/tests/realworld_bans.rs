@@ -8,7 +8,11 @@ use portmortem_parsers::{
     BanAction, EventKind, LogFormat, TimeContext, detect_log_format, parse_line,
 };
 
-fn bans(rel: &str, year: i32) -> Option<(Vec<(BanAction, String, String)>, usize, usize)> {
+/// (action, scope, address) of each ban line.
+type Bans = Vec<(BanAction, String, String)>;
+
+/// The bans of a corpus file, with the counts of other lines and of malformed lines.
+fn bans(rel: &str, year: i32) -> Option<(Bans, usize, usize)> {
     let path = common::realworld(rel)?;
     let data = std::fs::read(path).unwrap();
     assert_eq!(detect_log_format(&data), Some(LogFormat::WazuhAr), "{rel}");
