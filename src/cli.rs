@@ -65,7 +65,7 @@ pub struct InputArgs {
     /// Clock offset of the sources matching GLOB: their clock minus true time (`fw.log=+6m`).
     #[arg(long, value_name = "GLOB=DUR", allow_hyphen_values = true)]
     pub offset: Vec<String>,
-    /// Force the format of the sources matching GLOB (`syslog`, `ulogd`, `suricata_eve`, `fail2ban`, `journald_json`, `nessus`).
+    /// Force the format of the sources matching GLOB (a name from `portmortem formats`).
     #[arg(long = "format-of", value_name = "GLOB=FORMAT")]
     pub format_of: Vec<String>,
     /// TOML file: port↔service map, host aliases, per-source host/zone/offset.

@@ -189,8 +189,10 @@ pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
     LogFormat::from_name(s)
         .map(ForcedFormat::Log)
         .ok_or_else(|| {
+            let known: Vec<&str> = LogFormat::ALL.iter().map(|f| f.name()).collect();
             anyhow::anyhow!(
-                "unknown format {s:?} (known: nessus, syslog, ulogd, suricata_eve, fail2ban, journald_json)"
+                "unknown format {s:?} (known: nessus, {}; see `portmortem formats`)",
+                known.join(", ")
             )
         })
 }
