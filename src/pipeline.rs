@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ipnet::IpNet;
 use portmortem_parsers::{
-    Event, EventKind, LogFormat, TimeContext, parse_line, syslog::header, time::parse_iso8601,
+    Event, EventKind, LogFormat, SourceParser, TimeContext, syslog::header, time::parse_iso8601,
 };
 use rayon::prelude::*;
 
@@ -103,12 +103,15 @@ pub struct Prefilter {
     pub addresses: AhoCorasick,
     /// Scanner addresses plus [`KEYWORDS`] (syslog).
     pub syslog: AhoCorasick,
+    /// Scanner addresses plus the header lines a header-driven format must see (Zeek `#fields`).
+    pub headers: AhoCorasick,
 }
 
 impl Prefilter {
     pub fn for_format(&self, f: LogFormat) -> &AhoCorasick {
         match f {
             LogFormat::Syslog | LogFormat::JournaldJson => &self.syslog,
+            LogFormat::ZeekConn => &self.headers,
             LogFormat::Ulogd
             | LogFormat::SuricataEve
             | LogFormat::Fail2ban
@@ -146,6 +149,7 @@ impl Query {
             // sign of a zone or clock error, and the report says so.
             EventKind::FirewallDeny(d) => self.is_scanner(d.src) && self.near_span(ev.time),
             EventKind::IpsAlert(a) => self.is_scanner(a.src) && self.near_span(ev.time),
+            EventKind::Flow(f) => self.is_scanner(f.src) && self.near_span(ev.time),
             EventKind::RateLimit(r) => {
                 r.src.is_none_or(|s| self.is_scanner(s)) && self.in_span(ev.time)
             }
@@ -174,6 +178,8 @@ impl Query {
         };
         let mut with_kw = addrs.clone();
         with_kw.extend(KEYWORDS.iter().map(|k| k.to_string()));
+        let mut with_headers = addrs.clone();
+        with_headers.extend(["#separator".to_string(), "#fields".to_string()]);
         // With no scanner address known, network lines cannot be matched anyway.
         if addrs.is_empty() {
             addrs.push("\u{0}no scanner address\u{0}".into());
@@ -181,6 +187,7 @@ impl Query {
         Some(Prefilter {
             addresses: build(&addrs)?,
             syslog: build(&with_kw)?,
+            headers: build(&with_headers)?,
         })
     }
 }
@@ -302,6 +309,25 @@ fn line_time(format: LogFormat, line: &[u8], ctx: &TimeContext) -> Option<DateTi
         LogFormat::JournaldJson => portmortem_parsers::journald::line_time(line),
         LogFormat::WazuhAr => portmortem_parsers::ban::wazuh::line_time(line, ctx),
         LogFormat::Crowdsec => portmortem_parsers::ban::crowdsec::line_time(line, ctx),
+        LogFormat::ZeekConn => {
+            // TSV: the first column is `ts` (epoch seconds); JSON: `"ts": …`.
+            let first = line.split(|&b| b == b'\t').next()?;
+            let secs: f64 = std::str::from_utf8(first)
+                .ok()?
+                .trim()
+                .parse()
+                .ok()
+                .or_else(|| {
+                    let key = b"\"ts\":";
+                    let p = memchr::memmem::find(line, key)? + key.len();
+                    let rest = std::str::from_utf8(line.get(p..)?).ok()?.trim_start();
+                    let end = rest.find([',', '}'])?;
+                    rest[..end].trim().parse().ok()
+                })?;
+            secs.is_finite()
+                .then(|| DateTime::from_timestamp_micros((secs * 1e6) as i64))
+                .flatten()
+        }
         LogFormat::SuricataEve => {
             let key = b"\"timestamp\":\"";
             let p = memchr::memmem::find(line, key)? + key.len();
@@ -316,9 +342,11 @@ fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
         LogFormat::Syslog | LogFormat::Ulogd => {
             header::parse_header(line).and_then(|h| h.host.map(str::to_string))
         }
-        LogFormat::SuricataEve | LogFormat::Fail2ban | LogFormat::WazuhAr | LogFormat::Crowdsec => {
-            None
-        }
+        LogFormat::SuricataEve
+        | LogFormat::Fail2ban
+        | LogFormat::WazuhAr
+        | LogFormat::Crowdsec
+        | LogFormat::ZeekConn => None,
         LogFormat::JournaldJson => {
             let key = b"\"_HOSTNAME\"";
             let p = memchr::memmem::find(line, key)? + key.len();
@@ -368,7 +396,8 @@ impl Reading<'_> {
         let mut malformed = 0u64;
         let mut produced = 0u64;
         let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
-        let on_line = |n: u64, line: &[u8]| match parse_line(format, line, &ctx) {
+        let mut parser = SourceParser::new(format);
+        let on_line = |n: u64, line: &[u8]| match parser.parse(line, &ctx) {
             Ok(Some(mut ev)) => {
                 parsed += 1;
                 produced += 1;
@@ -543,7 +572,7 @@ pub fn run_with(
     };
     let mut tasks = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.format.is_some()
+        if s.format.is_some_and(|f| !SourceParser::is_stateful(f))
             && s.input.compression == Compression::None
             && s.input.size > chunk_bytes
         {

@@ -631,3 +631,65 @@ fn wazuh_and_crowdsec_bans_are_host_wide_until_lifted_or_expired() {
     let (_, v) = verdicts(d.path(), &[]);
     assert_eq!(one(&v), ("unexplained", "null"));
 }
+
+#[test]
+fn zeek_conn_s0_is_weak_drop_evidence_and_a_stop_outranks_rej() {
+    let header = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\n";
+    let row = |ts: &str, port: u16, state: &str| {
+        format!("{ts}\tC1\t203.0.113.5\t40000\t192.0.2.10\t{port}\ttcp\t-\t-\t-\t-\t{state}\n")
+    };
+    // 02:29:58 and 02:29:59: the recheck's attempts at the end of web01's window.
+    let conn = format!(
+        "{header}{}{}{}#close\t2026-11-20-03-00-00\n",
+        row("1795141798.100000", 443, "S0"),
+        row("1795141799.100000", 443, "S0"),
+        row("1795141799.200000", 8443, "REJ")
+    );
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        ("sensor01/conn.log", conn.clone()),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    assert_eq!(r["ports"][0]["confidence"], "low");
+    let ev: Vec<u64> = r["ports"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ev, vec![8, 9]);
+    assert!(
+        r["ports"][0]["advice"][0]
+            .as_str()
+            .unwrap()
+            .contains("network sensor")
+    );
+    let src = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["format"] == "zeek_conn")
+        .unwrap()
+        .clone();
+    assert_eq!(src["lines"], 11);
+    assert_eq!(src["malformed"], 0);
+    assert_eq!(src["first_time"], "2026-11-20T02:29:58.100Z");
+
+    // A closed 8443: REJ from the sensor, but tomcat9 stopped and was not back: the stop wins.
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(8443, "www", "closed")])),
+        ("sensor01/conn.log", conn),
+        (
+            "web01/syslog",
+            "Nov 20 02:20:00 web01 systemd[1]: tomcat9.service: Main process exited, code=dumped, status=11/SEGV\n".into(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &["--config", "/dev/null"]);
+    assert_eq!(one(&v), ("service_restart", "service_crash"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(
+        expl.contains("Also seen: firewall_reject (a network sensor"),
+        "{expl}"
+    );
+}

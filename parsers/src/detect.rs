@@ -20,6 +20,8 @@ pub enum LogFormat {
     WazuhAr,
     /// CrowdSec's `crowdsec.log`.
     Crowdsec,
+    /// Zeek `conn.log` (TSV with a `#fields` header, or JSON).
+    ZeekConn,
 }
 
 impl LogFormat {
@@ -32,6 +34,7 @@ impl LogFormat {
             LogFormat::JournaldJson => "journald_json",
             LogFormat::WazuhAr => "wazuh_ar",
             LogFormat::Crowdsec => "crowdsec",
+            LogFormat::ZeekConn => "zeek_conn",
         }
     }
 
@@ -51,6 +54,9 @@ impl LogFormat {
                 "Wazuh/OSSEC active-responses.log: firewall-drop/host-deny add and delete (old and 4.x JSON)"
             }
             LogFormat::Crowdsec => "crowdsec.log: ban decisions (scenario, duration)",
+            LogFormat::ZeekConn => {
+                "Zeek conn.log (TSV or JSON): connection attempts with no reply (S0) or rejected (REJ)"
+            }
         }
     }
 
@@ -78,6 +84,9 @@ impl LogFormat {
             LogFormat::Crowdsec => {
                 r#"time="2026-11-20T02:10:08Z" level=info msg="crowdsecurity/ssh-bf by ip 203.0.113.5 (FR/16276) : 4h ban on Ip 203.0.113.5""#
             }
+            LogFormat::ZeekConn => {
+                r#"{"ts":1795140608.25,"uid":"C1","id.orig_h":"203.0.113.5","id.orig_p":40000,"id.resp_h":"192.0.2.10","id.resp_p":443,"proto":"tcp","conn_state":"S0"}"#
+            }
         }
     }
 
@@ -90,11 +99,12 @@ impl LogFormat {
             "journald_json" | "journald" => Some(LogFormat::JournaldJson),
             "wazuh_ar" | "wazuh" => Some(LogFormat::WazuhAr),
             "crowdsec" => Some(LogFormat::Crowdsec),
+            "zeek_conn" | "zeek" | "bro" => Some(LogFormat::ZeekConn),
             _ => None,
         }
     }
 
-    pub const ALL: [LogFormat; 7] = [
+    pub const ALL: [LogFormat; 8] = [
         LogFormat::Syslog,
         LogFormat::Ulogd,
         LogFormat::SuricataEve,
@@ -102,6 +112,7 @@ impl LogFormat {
         LogFormat::JournaldJson,
         LogFormat::WazuhAr,
         LogFormat::Crowdsec,
+        LogFormat::ZeekConn,
     ];
 }
 
@@ -115,12 +126,17 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
     let mut journal = 0usize;
     let mut wazuh = 0usize;
     let mut crowdsec = 0usize;
+    let mut zeek = 0usize;
     let mut seen = 0usize;
     // The last line of a head sample may be cut short: drop it unless the head is the whole file.
     let lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
     for line in lines.iter().take(lines.len().saturating_sub(1).max(1)) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let trimmed = line.trim_ascii_start();
+        // A conn.log header names its fields: that decides, whatever the data lines look like.
+        if trimmed.starts_with(b"#") && crate::ids::zeek::looks_like_conn(trimmed) {
+            return Some(LogFormat::ZeekConn);
+        }
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             continue;
         }
@@ -129,7 +145,9 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
             break;
         }
         if trimmed.starts_with(b"{") {
-            if memchr::memmem::find(trimmed, b"\"event_type\"").is_some() {
+            if crate::ids::zeek::looks_like_conn(trimmed) {
+                zeek += 1;
+            } else if memchr::memmem::find(trimmed, b"\"event_type\"").is_some() {
                 eve += 1;
             } else if memchr::memmem::find(trimmed, b"\"__REALTIME_TIMESTAMP\"").is_some() {
                 journal += 1;
@@ -166,6 +184,7 @@ pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
         (journal, LogFormat::JournaldJson),
         (wazuh, LogFormat::WazuhAr),
         (crowdsec, LogFormat::Crowdsec),
+        (zeek, LogFormat::ZeekConn),
         (syslog + ulogd, LogFormat::Syslog),
     ]
     .into_iter()

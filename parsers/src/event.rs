@@ -28,6 +28,7 @@ pub enum EventKind {
     IpsAlert(IpsAlert),
     RateLimit(RateLimit),
     Overload(Overload),
+    Flow(Flow),
     Lifecycle(Lifecycle),
     Listening(Listening),
     Shutdown(Shutdown),
@@ -43,6 +44,7 @@ impl EventKind {
             EventKind::IpsAlert(_) => "ips_alert",
             EventKind::RateLimit(_) => "rate_limit",
             EventKind::Overload(_) => "overload",
+            EventKind::Flow(_) => "flow",
             EventKind::Lifecycle(_) => "lifecycle",
             EventKind::Listening(_) => "listening",
             EventKind::Shutdown(_) => "shutdown",
@@ -57,6 +59,7 @@ impl EventKind {
             EventKind::IpsAlert(a) => a.dst,
             EventKind::RateLimit(r) => r.dst,
             EventKind::Ban(b) => b.target,
+            EventKind::Flow(f) => Some(f.dst),
             _ => None,
         }
     }
@@ -179,6 +182,29 @@ pub enum OverloadKind {
 pub struct Overload {
     pub kind: OverloadKind,
     pub port: Option<u16>,
+}
+
+/// A connection as a network sensor summarised it (Zeek `conn.log`, flow logs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Flow {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub proto: Option<Proto>,
+    pub dport: Option<u16>,
+    /// The sensor's connection state as written: Zeek `S0` (no reply), `REJ` (rejected), `RSTO`,
+    /// `SF`, …
+    pub state: String,
+}
+
+impl Flow {
+    /// The attempt got no answer at all (Zeek `S0`): a silent drop or a host down.
+    pub fn unanswered(&self) -> bool {
+        self.state == "S0"
+    }
+    /// The attempt was refused (Zeek `REJ`): a reset from the host or a rejecting firewall.
+    pub fn refused(&self) -> bool {
+        self.state == "REJ"
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

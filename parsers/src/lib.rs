@@ -19,6 +19,36 @@ pub use error::ParseError;
 pub use event::*;
 pub use time::TimeContext;
 
+/// A parser for one source, read in order: stateless formats are [`parse_line`]; header-driven ones
+/// (Zeek `#fields`) keep their header here.
+#[derive(Debug, Clone)]
+pub struct SourceParser {
+    format: LogFormat,
+    zeek: ids::zeek::ConnParser,
+}
+
+impl SourceParser {
+    pub fn new(format: LogFormat) -> Self {
+        Self {
+            format,
+            zeek: ids::zeek::ConnParser::new(),
+        }
+    }
+
+    /// Must this format be read whole and in order (no parallel chunks)?
+    pub fn is_stateful(format: LogFormat) -> bool {
+        matches!(format, LogFormat::ZeekConn)
+    }
+
+    /// Parse the next line of the source.
+    pub fn parse(&mut self, line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
+        match self.format {
+            LogFormat::ZeekConn => self.zeek.parse(line, ctx),
+            f => parse_line(f, line, ctx),
+        }
+    }
+}
+
 /// Parse one line of a stateless log format. `Ok(None)`: a well-framed line that is not an event we
 /// care about; `Err`: the line fails the format's framing (counted as malformed).
 pub fn parse_line(
@@ -33,5 +63,7 @@ pub fn parse_line(
         LogFormat::JournaldJson => journald::parse_json_line(line, ctx),
         LogFormat::WazuhAr => ban::wazuh::parse_line(line, ctx),
         LogFormat::Crowdsec => ban::crowdsec::parse_line(line, ctx),
+        // Header-driven: a lone line can only be a JSON record (TSV needs [`SourceParser`]).
+        LogFormat::ZeekConn => ids::zeek::ConnParser::new().parse(line, ctx),
     }
 }

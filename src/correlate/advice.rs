@@ -71,6 +71,19 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
         .unwrap_or_default();
     let mut out = Vec::new();
     match win.cause {
+        Cause::FirewallDrop | Cause::FirewallReject
+            if win
+                .evidence
+                .first()
+                .is_some_and(|&i| matches!(w.input.events[i].event.kind, portmortem_parsers::EventKind::Flow(_))) =>
+        {
+            out.push(format!(
+                "A network sensor ({file}) saw the scanner's attempts {}: find the device between the sensor and {} that {} them (host firewall, IPS, load balancer); its logs name the rule. Add them to this analysis, then allow the scanner {s} there.",
+                if win.cause == Cause::FirewallDrop { "go unanswered" } else { "refused" },
+                case.host,
+                if win.cause == Cause::FirewallDrop { "drops" } else { "rejects" },
+            ));
+        }
         Cause::FirewallDrop | Cause::FirewallReject => {
             out.push(format!(
                 "Allow the scanner {s} through the firewall that logged the {} ({file}{}) for the scan, e.g. an ACCEPT rule for the scanner ahead of the deny (ufw: `ufw insert 1 allow from {} to any port {}`).",

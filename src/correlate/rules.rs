@@ -175,6 +175,8 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
     let mut shutdowns = Vec::new();
     let mut boots = Vec::new();
     let mut ids_only = Vec::new();
+    let mut unanswered = Vec::new();
+    let mut refused = Vec::new();
     let mut rule_names = BTreeSet::new();
     let mut signatures = BTreeSet::new();
     for &i in c.host_events(c.lo, c.hi) {
@@ -221,6 +223,18 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
                 shutdowns.push(i)
             }
             EventKind::Boot(_) if c.on_host(i) => boots.push(i),
+            EventKind::Flow(f)
+                if c.scanner(f.src)
+                    && f.dport == Some(case.port)
+                    && c.proto_ok(&f.proto)
+                    && c.dst_ok(Some(f.dst), i) =>
+            {
+                if f.unanswered() {
+                    unanswered.push(i);
+                } else if f.refused() {
+                    refused.push(i);
+                }
+            }
             _ => {}
         }
     }
@@ -287,6 +301,27 @@ fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Vec<St
             "the IDS alerted on the scanner {} (alert only, no block)",
             c.span(&ids_only)
         ));
+    }
+    // A network sensor's view: the attempts went unanswered or were refused. Weaker than a device
+    // saying it blocked (an unanswered SYN may be a host down, a refused one a stopped service).
+    for (flows, cause, what) in [
+        (unanswered, Cause::FirewallDrop, "went unanswered (Zeek S0)"),
+        (refused, Cause::FirewallReject, "were refused (Zeek REJ)"),
+    ] {
+        if !flows.is_empty() {
+            cands.push(Candidate {
+                cause,
+                strength: 60,
+                summary: format!(
+                    "a network sensor saw the scanner's connection attempts to {} {proto_port} that {what} {}",
+                    case.host,
+                    c.span(&flows)
+                ),
+                detail: None,
+                ban_tool: None,
+                evidence: flows,
+            });
+        }
     }
     if !rate.is_empty() {
         cands.push(Candidate {

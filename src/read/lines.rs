@@ -82,13 +82,17 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
             return;
         }
         let base = self.counts.lines;
-        if self.counts.first_line.is_empty() && base == 0 {
-            let end = memchr(b'\n', block).unwrap_or(block.len());
-            self.counts.first_line = sample(&block[..end]);
-        }
         let body = block.strip_suffix(b"\n").unwrap_or(block);
-        let last_start = memrchr(b'\n', body).map_or(0, |p| p + 1);
-        self.counts.last_line = sample(&body[last_start..]);
+        // Samples for the time span: the first and last data lines (header / comment lines such as
+        // Zeek's `#fields` and `#close` carry no event time).
+        if self.counts.first_line.is_empty()
+            && let Some(l) = body.split(|&b| b == b'\n').find(|l| !l.starts_with(b"#"))
+        {
+            self.counts.first_line = sample(l);
+        }
+        if let Some(l) = body.rsplit(|&b| b == b'\n').find(|l| !l.starts_with(b"#")) {
+            self.counts.last_line = sample(l);
+        }
         let total = count_newlines(block) + u64::from(!block.ends_with(b"\n"));
         match self.filter {
             None => {

@@ -1,3 +1,4 @@
 //! IDS / IPS sensors.
 
 pub mod suricata;
+pub mod zeek;
