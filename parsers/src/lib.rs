@@ -8,6 +8,7 @@ pub mod ban;
 pub mod detect;
 pub mod error;
 pub mod event;
+pub mod firewall;
 pub mod ids;
 pub mod journald;
 pub mod scan;

@@ -80,7 +80,9 @@ fn pri(i: &[u8]) -> IResult<&[u8], &[u8]> {
     recognize(delimited(char('<'), digit1, char('>'))).parse(i)
 }
 
-/// `Nov 20 02:13:44` / `Nov  2 02:13:44` / `Nov 20 02:13:44.123` (some relays add fractions).
+/// `Nov 20 02:13:44` / `Nov  2 02:13:44` / `Nov 20 02:13:44.123` (some relays add fractions), and
+/// Cisco's `Nov 20 2026 02:13:44` (ASA / FTD with `logging timestamp`: a year after the day, which
+/// makes the time [`HeaderTime::Local`]).
 fn rfc3164_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
     let (i, mon) = take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic())(i)?;
     let month = month_from_abbr(mon)
@@ -88,6 +90,7 @@ fn rfc3164_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
     let (i, _) = spaces(i)?;
     let (i, day) = num::<1, 2>(i)?;
     let (i, _) = spaces(i)?;
+    let (i, year) = opt((num::<4, 4>, spaces)).parse(i)?;
     let (i, hour) = num::<2, 2>(i)?;
     let (i, _) = char(':')(i)?;
     let (i, min) = num::<2, 2>(i)?;
@@ -95,6 +98,16 @@ fn rfc3164_time(i: &[u8]) -> IResult<&[u8], HeaderTime> {
     let (i, sec) = num::<2, 2>(i)?;
     let (i, frac) = opt((char('.'), take_while1(|b: u8| b.is_ascii_digit()))).parse(i)?;
     let nanos = frac.map(|(_, d)| frac_nanos(d)).unwrap_or(0);
+    if let Some((year, _)) = year {
+        let t = i32::try_from(year)
+            .ok()
+            .and_then(|y| chrono::NaiveDate::from_ymd_opt(y, month, day))
+            .and_then(|d| d.and_hms_nano_opt(hour, min, sec, nanos))
+            .ok_or_else(|| {
+                nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Verify))
+            })?;
+        return Ok((i, HeaderTime::Local(t)));
+    }
     Ok((
         i,
         HeaderTime::Yearless {
@@ -355,6 +368,28 @@ mod tests {
         let h = parse_header(b"Nov 20 02:13:44 fw01  IN=eth0 OUT= SRC=192.0.2.1").unwrap();
         assert_eq!(h.host, Some("fw01"));
         assert!(h.msg.starts_with(b"IN=eth0"));
+    }
+
+    #[test]
+    fn cisco_timestamp_with_year() {
+        let (h, t) = parse_header_ctx(
+            b"Nov 20 2026 02:13:44 fw01 : %ASA-4-106023: Deny tcp src outside:203.0.113.5/40000",
+            &ctx(),
+        )
+        .unwrap();
+        assert_eq!(h.host, Some("fw01"));
+        assert_eq!(h.app, None);
+        assert!(h.msg.starts_with(b": %ASA-4-106023: Deny"));
+        assert_eq!(t.to_rfc3339(), "2026-11-20T02:13:44+00:00");
+        // The year wins over the context's year; fractions and a single-digit day still work.
+        let (_, t) =
+            parse_header_ctx(b"<166>Jan  5 2025 23:59:58.250 fw01 %ASA-6-1: x", &ctx()).unwrap();
+        assert_eq!(t.to_rfc3339(), "2025-01-05T23:59:58.250+00:00");
+        // Without a year, unchanged.
+        let (_, t) = parse_header_ctx(b"Nov 20 02:13:44 fw01 %ASA-6-1: x", &ctx()).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-20T02:13:44+00:00");
+        // An impossible date with a year does not frame.
+        assert!(parse_header_ctx(b"Feb 30 2026 02:13:44 fw01 : x", &ctx()).is_err());
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   with result`), logind / systemd-shutdown / shutdown(8) shutdown signals, `Startup finished`.
 //! - [`kernel`]: OOM killer, segfaults, SYN flood and conntrack overload, `reboot:` and boot banners.
 //! - [`daemons`]: sshd, Apache, MySQL / MariaDB and PostgreSQL start / stop / listening lines.
+//! - [`crate::firewall`]: Cisco ASA / FTD, pfSense / OPNsense `filterlog`, PAN-OS CSV and Junos SRX
+//!   lines, by tag (or, for ASA and PAN-OS lines without one, by the message's first bytes).
 //!
 //! Dispatch is by tag (APP-NAME) first, so each line is looked at by at most two classifiers.
 
@@ -23,8 +25,18 @@ use crate::{Event, EventKind, ParseError, TimeContext};
 /// line that is not an event portmortem uses.
 pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
     let (h, time) = header::parse_header_ctx(line, ctx)?;
+    // Junos RFC 5424 `structured-data` lines keep the event in the MSGID and SD, which the header
+    // skips: the Junos classifier gets the whole line when the message lost its `[junos@` element.
+    let body = if h.app.is_some_and(crate::firewall::juniper::is_junos_tag)
+        && memchr::memmem::find(h.msg, b"[junos@").is_none()
+        && memchr::memmem::find(line, b"[junos@").is_some()
+    {
+        line
+    } else {
+        h.msg
+    };
     // Messages are nearly always valid UTF-8; the lossy fallback only allocates when they are not.
-    let msg = String::from_utf8_lossy(h.msg);
+    let msg = String::from_utf8_lossy(body);
     let kind = classify(h.app, h.pid, &msg)?;
     Ok(kind.map(|kind| Event {
         time,
@@ -43,6 +55,12 @@ pub fn classify(
     match app {
         // Kernel lines, and tag-less lines (ulogd LOGEMU, kernel lines relayed without a tag).
         None | Some("kernel" | "/bsd") => {
+            // Cisco ASA `host : %ASA-…` and PAN-OS CSV come without a tag (prefix checks only).
+            if app.is_none()
+                && let Some(r) = crate::firewall::classify_untagged(msg)
+            {
+                return r;
+            }
             let body = strip_uptime(msg);
             if let Some(ev) = netfilter::classify(None, body)? {
                 return Ok(Some(ev));
@@ -50,6 +68,10 @@ pub fn classify(
             Ok(kernel::classify(body))
         }
         Some(app) => {
+            // Firewalls by tag: `filterlog`, `%ASA-4-106023`, `RT_FLOW` / `RT_IDS` / `junos-*`.
+            if let Some(r) = crate::firewall::classify_tagged(app, msg) {
+                return r;
+            }
             if let Some(ev) = systemd::classify(app, pid, msg) {
                 return Ok(Some(ev));
             }
