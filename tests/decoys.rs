@@ -693,3 +693,50 @@ fn zeek_conn_s0_is_weak_drop_evidence_and_a_stop_outranks_rej() {
         "{expl}"
     );
 }
+
+#[test]
+fn asa_shun_covers_only_hosts_the_firewall_shows_behind_it() {
+    let scan = web01_web02(UNRESP_443, &[(22, "ssh", "unresponsive")]);
+    let asa = |t: &str, msg: &str| format!("<164>Nov 20 2026 {t}: {msg}\n");
+    // The shun names no host; its shunned packets show web01 behind fw01, never web02.
+    let log = [
+        asa(
+            "02:09:00",
+            "%ASA-4-401002: Shun added: 203.0.113.5 0.0.0.0 0 0",
+        ),
+        asa(
+            "02:09:05",
+            "%ASA-4-401004: Shunned packet: 203.0.113.5 ==> 192.0.2.10 on interface outside",
+        ),
+    ]
+    .concat();
+    let d = scenario(&[("scan.nessus", scan.clone()), ("fw01/asa.log", log.clone())]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(v[0], (443, "blocked".into(), "ban".into()));
+    assert_eq!(v[1], (22, "unexplained".into(), "null".into()));
+    assert!(
+        r["ports"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("cisco-asa shunned the scanner")
+    );
+    assert!(
+        r["ports"][0]["advice"][0]
+            .as_str()
+            .unwrap()
+            .contains("no shun 203.0.113.5")
+    );
+
+    // A deny of web02:22 puts web02 behind fw01 too: the host-less shun now covers it (the deny is
+    // the stronger evidence). Lifting the shun before the recheck leaves web01 unexplained.
+    let log2 = [
+        log.clone(),
+        asa("02:10:00", "%ASA-4-106023: Deny tcp src outside:203.0.113.5/40000 dst inside:192.0.2.11/22 by access-group \"outside_in\" [0x0, 0x0]"),
+        asa("02:20:00", "%ASA-4-401003: Shun deleted: 203.0.113.5"),
+    ]
+    .concat();
+    let d = scenario(&[("scan.nessus", scan), ("fw01/asa.log", log2)]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(v[0], (443, "unexplained".into(), "null".into()), "{r}");
+    assert_eq!(v[1], (22, "blocked".into(), "firewall_drop".into()));
+}

@@ -19,7 +19,7 @@ pub struct InputError {
 pub struct Discovered {
     pub inputs: Vec<SourceInput>,
     pub errors: Vec<InputError>,
-    _stdin_spool: Option<tempfile::NamedTempFile>,
+    _spools: Vec<tempfile::NamedTempFile>,
 }
 
 fn compression_of(path: &Path) -> io::Result<Compression> {
@@ -55,20 +55,32 @@ fn input_for(display: String, path: PathBuf) -> Result<SourceInput, InputError> 
 pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    let mut spool = None;
+    let mut spools = Vec::new();
     for p in paths {
-        if p.as_os_str() == "-" {
-            match spool_stdin() {
+        // Streams (stdin, a pipe like `<(zcat …)`) can be read once only: they are copied to a
+        // temporary file first, so that they can be sniffed and then read like any file.
+        let stream = if p.as_os_str() == "-" {
+            Some(("-".to_string(), spool_from(&mut io::stdin().lock())))
+        } else if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            Some((
+                p.display().to_string(),
+                File::open(p).and_then(|mut f| spool_from(&mut f)),
+            ))
+        } else {
+            None
+        };
+        if let Some((display, spooled)) = stream {
+            match spooled {
                 Ok(tmp) => {
-                    match input_for("-".into(), tmp.path().to_path_buf()) {
+                    match input_for(display, tmp.path().to_path_buf()) {
                         Ok(i) => inputs.push(i),
                         Err(e) => errors.push(e),
                     }
-                    spool = Some(tmp);
+                    spools.push(tmp);
                 }
                 Err(e) => errors.push(InputError {
-                    display: "-".into(),
-                    message: format!("cannot read standard input: {e}"),
+                    display,
+                    message: format!("cannot read: {e}"),
                 }),
             }
             continue;
@@ -112,12 +124,12 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     Discovered {
         inputs,
         errors,
-        _stdin_spool: spool,
+        _spools: spools,
     }
 }
 
-fn spool_stdin() -> io::Result<tempfile::NamedTempFile> {
+fn spool_from(from: &mut dyn Read) -> io::Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::NamedTempFile::new()?;
-    io::copy(&mut io::stdin().lock(), tmp.as_file_mut())?;
+    io::copy(from, tmp.as_file_mut())?;
     Ok(tmp)
 }

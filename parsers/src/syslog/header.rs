@@ -252,6 +252,9 @@ fn bsd(i: &[u8]) -> IResult<&[u8], Header<'_>> {
     } else {
         rfc3164_time(i)?
     };
+    // Cisco ASA without `logging device-id`: `Aug 28 2026 19:34:14: %ASA-4-106023: …` (a colon
+    // right after the time, no host).
+    let (i, _) = opt(char(':')).parse(i)?;
     let (i, _) = spaces(i)?;
     // Host is optional in practice: `Nov 20 02:13:44 kernel: ...` exists (no host), so a token that is
     // itself a tag is taken as the tag.
@@ -390,6 +393,17 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-11-20T02:13:44+00:00");
         // An impossible date with a year does not frame.
         assert!(parse_header_ctx(b"Feb 30 2026 02:13:44 fw01 : x", &ctx()).is_err());
+    }
+
+    #[test]
+    fn cisco_colon_after_time_without_host() {
+        let h = parse_header(
+            b"<164>Nov 20 2026 02:13:44: %ASA-4-106023: Deny tcp src outside:203.0.113.5/40000 dst inside:192.0.2.10/443 by access-group \"outside_in\" [0x0, 0x0]",
+        )
+        .unwrap();
+        assert_eq!(h.host, None);
+        assert_eq!(h.app, Some("%ASA-4-106023"));
+        assert!(h.msg.starts_with(b"Deny tcp"));
     }
 
     #[test]
