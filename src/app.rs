@@ -180,6 +180,74 @@ fn extra_sources(c: &Classified) -> Vec<SourceStats> {
     v
 }
 
+/// Read the scan reports (each once), and those inside archives when none is given outside.
+fn load_scans(
+    scan_inputs: &mut Vec<SourceInput>,
+    c: &mut Classified,
+    scan_tz: chrono_tz::Tz,
+) -> Vec<LoadedScan> {
+    // A report named by --scan and found again under a PATHS directory is read once.
+    let mut seen = std::collections::BTreeSet::new();
+    scan_inputs
+        .retain(|s| seen.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone())));
+    let mut scans: Vec<LoadedScan> = Vec::new();
+    for s in scan_inputs.iter() {
+        match scan::load_nessus(s, scan_tz) {
+            Ok(l) => scans.push(l),
+            Err(e) => c.errors.push(InputError {
+                display: s.display.clone(),
+                message: format!("{e:#}"),
+            }),
+        }
+    }
+    // No scan outside the archives: look inside them (one more pass over each archive).
+    if scan_inputs.is_empty() {
+        for (archive, _) in c.logs.iter().filter(|(_, f)| f.is_none()) {
+            let (found, errors) = scan::nessus_in_archive(archive, scan_tz);
+            scans.extend(found);
+            c.errors.extend(
+                errors
+                    .into_iter()
+                    .map(|(display, message)| InputError { display, message }),
+            );
+        }
+    }
+    scans
+}
+
+/// What the logs are asked: the scanner addresses, the time span of all windows ± slack; and the
+/// reference instant for year-less times (the scan's start).
+fn build_query(
+    scans: &[LoadedScan],
+    cases: &[scan::PortCase],
+    cfg: &Config,
+) -> (Query, DateTime<Utc>) {
+    let mut scanner_nets: Vec<IpNet> = Vec::new();
+    for n in cases
+        .iter()
+        .flat_map(|c| c.scanner_nets.iter())
+        .chain(&cfg.scanner_nets)
+    {
+        if !scanner_nets.contains(n) {
+            scanner_nets.push(*n);
+        }
+    }
+    let reference: DateTime<Utc> = scans
+        .iter()
+        .filter_map(|s| s.report.started)
+        .min()
+        .or_else(|| cases.iter().map(|c| c.window.0).min())
+        .unwrap_or_else(Utc::now);
+    let span = match (
+        cases.iter().map(|c| c.window.0).min(),
+        cases.iter().map(|c| c.window.1).max(),
+    ) {
+        (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
+        _ => (reference, reference),
+    };
+    (Query { scanner_nets, span }, reference)
+}
+
 pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let cfg = Config::from_args(args)?;
     let quiet = cfg.input.quiet;
@@ -194,34 +262,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     c.errors.extend(given.errors);
     let mut scan_inputs = given.scans;
     scan_inputs.append(&mut c.scans);
-    // A report named by --scan and found again under a PATHS directory is read once.
-    let mut seen_scans = std::collections::BTreeSet::new();
-    scan_inputs.retain(|s| {
-        seen_scans.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone()))
-    });
-
-    let mut scans: Vec<LoadedScan> = Vec::new();
-    for s in &scan_inputs {
-        match scan::load_nessus(s, cfg.scan_tz) {
-            Ok(l) => scans.push(l),
-            Err(e) => c.errors.push(InputError {
-                display: s.display.clone(),
-                message: format!("{e:#}"),
-            }),
-        }
-    }
-    // No scan outside the archives: look inside them (one more pass over each archive).
-    if scan_inputs.is_empty() {
-        for (archive, _) in c.logs.iter().filter(|(_, f)| f.is_none()) {
-            let (found, errors) = scan::nessus_in_archive(archive, cfg.scan_tz);
-            scans.extend(found);
-            c.errors.extend(
-                errors
-                    .into_iter()
-                    .map(|(display, message)| InputError { display, message }),
-            );
-        }
-    }
+    let mut scans = load_scans(&mut scan_inputs, &mut c, cfg.scan_tz);
     for e in &c.errors {
         warn(quiet, &format!("{}: {}", e.display, e.message));
     }
@@ -251,30 +292,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     };
     let cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
 
-    let mut scanner_nets: Vec<IpNet> = Vec::new();
-    for n in cases
-        .iter()
-        .flat_map(|c| c.scanner_nets.iter())
-        .chain(&cfg.scanner_nets)
-    {
-        if !scanner_nets.contains(n) {
-            scanner_nets.push(*n);
-        }
-    }
-    let reference: DateTime<Utc> = scans
-        .iter()
-        .filter_map(|s| s.report.started)
-        .min()
-        .or_else(|| cases.iter().map(|c| c.window.0).min())
-        .unwrap_or_else(Utc::now);
-    let span = match (
-        cases.iter().map(|c| c.window.0).min(),
-        cases.iter().map(|c| c.window.1).max(),
-    ) {
-        (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
-        _ => (reference, reference),
-    };
-    let query = Query { scanner_nets, span };
+    let (query, reference) = build_query(&scans, &cases, &cfg);
     let (mut stats, events) =
         pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
