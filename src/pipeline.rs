@@ -96,6 +96,14 @@ pub const KEYWORDS: &[&str] = &[
     "Version: '",
 ];
 
+/// The words of `Listening` lines: these matter whenever they were logged (a service says its port
+/// at start-up, often days before the scan), so blocks outside the scan's time span keep them.
+pub const LISTEN_KEYWORDS: &[&str] = &["listening on", "ready for connections", "Version: '"];
+
+/// How far outside the busy period a block's first and last lines must be dated before only the
+/// quiet automaton is run on it (syslog relays reorder lines by seconds, rarely more).
+const QUIET_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
+
 /// The prefilters, by what a format can say: network-only formats need only the scanner address.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
@@ -105,6 +113,8 @@ pub struct Prefilter {
     pub syslog: AhoCorasick,
     /// Scanner addresses plus the header lines a header-driven format must see (Zeek `#fields`).
     pub headers: AhoCorasick,
+    /// Scanner addresses plus [`LISTEN_KEYWORDS`]: syslog blocks dated outside the scan's span.
+    pub quiet_syslog: AhoCorasick,
 }
 
 impl Prefilter {
@@ -178,6 +188,8 @@ impl Query {
         };
         let mut with_kw = addrs.clone();
         with_kw.extend(KEYWORDS.iter().map(|k| k.to_string()));
+        let mut quiet = addrs.clone();
+        quiet.extend(LISTEN_KEYWORDS.iter().map(|k| k.to_string()));
         let mut with_headers = addrs.clone();
         with_headers.extend(["#separator".to_string(), "#fields".to_string()]);
         // With no scanner address known, network lines cannot be matched anyway.
@@ -188,6 +200,7 @@ impl Query {
             addresses: build(&addrs)?,
             syslog: build(&with_kw)?,
             headers: build(&with_headers)?,
+            quiet_syslog: build(&quiet)?,
         })
     }
 }
@@ -378,11 +391,30 @@ impl Reading<'_> {
         reader: io::Result<R>,
         range: Range,
     ) -> Part {
-        let filter = self.prefilter.map(|p| p.for_format(format));
         let tz = self.cfg.tz_for(display);
         let offset = self.cfg.offset_for(display);
         let ctx = TimeContext::new(tz, self.reference);
         let query = self.query;
+        // Lifecycle, boot and overload events only matter inside the scan's span (a service's
+        // return up to AFTERMATH after it): outside, a block needs only the quiet automaton.
+        let busy = query.map(|q| (q.span.0 - QUIET_MARGIN, q.span.1 + AFTERMATH + QUIET_MARGIN));
+        let side = move |line: &[u8]| -> Option<lines::Side> {
+            let (from, to) = busy?;
+            let t = line_time(format, line, &ctx)?;
+            let t = offset.map_or(t, |o| t - o);
+            Some(if t < from {
+                lines::Side::Less
+            } else if t > to {
+                lines::Side::Greater
+            } else {
+                lines::Side::Equal
+            })
+        };
+        let filter = self.prefilter.map(|p| lines::Filter {
+            main: p.for_format(format),
+            quiet: matches!(format, LogFormat::Syslog | LogFormat::JournaldJson)
+                .then_some((&p.quiet_syslog, &side as lines::SideOf<'_>)),
+        });
         let mut stats = SourceStats {
             display: display.to_string(),
             format: format.name().to_string(),

@@ -740,3 +740,50 @@ fn asa_shun_covers_only_hosts_the_firewall_shows_behind_it() {
     assert_eq!(v[0], (443, "unexplained".into(), "null".into()), "{r}");
     assert_eq!(v[1], (22, "blocked".into(), "firewall_drop".into()));
 }
+
+#[test]
+fn blocks_dated_outside_the_scan_keep_listening_lines_and_skip_lifecycle_noise() {
+    // ~3 MiB of the previous day (more than one 2 MiB read block): systemd noise, and mysqld
+    // announcing its port at start-up. Then the stop during the scan.
+    let mut log = String::new();
+    log.push_str("Nov 19 06:00:00 web01 mysqld[911]: 2026-11-19T06:00:00.402118Z 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '8.0.40'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  (Ubuntu).\n");
+    let mut noise = 0;
+    while log.len() < 3 * 1024 * 1024 {
+        noise += 1;
+        log.push_str(&format!(
+            "Nov 19 {:02}:{:02}:{:02} web01 systemd[1]: Started session-{noise}.scope - Session {noise} of User alice.\n",
+            7 + (noise / 3600) % 10,
+            (noise / 60) % 60,
+            noise % 60
+        ));
+    }
+    log.push_str(
+        "Nov 20 02:10:00 web01 systemd[1]: Stopped mysql.service - MySQL Community Server.\n",
+    );
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(3306, "mysql", "closed")])),
+        ("web01/syslog", log),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "service_stop"));
+    // The mapping came from the listening line, found in a block dated a day before the scan.
+    assert_eq!(r["ports"][0]["confidence"], "high");
+    assert!(
+        r["ports"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("\"listening on\" line")
+    );
+    let src = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "./web01/syslog")
+        .unwrap();
+    // Most "Started" noise lies in blocks wholly before the scan: skipped, not parsed.
+    let ignored = src["ignored"].as_u64().unwrap();
+    assert!(
+        ignored > noise as u64 / 2,
+        "ignored {ignored} of {noise} noise lines"
+    );
+}

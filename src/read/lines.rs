@@ -59,8 +59,43 @@ fn count_newlines(b: &[u8]) -> u64 {
     bytecount::count(b, b'\n') as u64
 }
 
+/// Where a line's time falls relative to the busy period (see [`Filter::quiet`]).
+pub type Side = std::cmp::Ordering;
+
+/// Tells on which side of the busy period a line is dated (`None`: no readable time).
+pub type SideOf<'a> = &'a (dyn Fn(&[u8]) -> Option<Side> + Sync);
+
+/// Which lines to hand over.
+#[derive(Clone, Copy)]
+pub struct Filter<'a> {
+    /// Lines where this automaton matches.
+    pub main: &'a AhoCorasick,
+    /// For blocks whose first and last lines are both dated on the same side outside the busy
+    /// period (`Some(Less)` before, `Some(Greater)` after; `None` = inside or unknown): a smaller
+    /// automaton. Logs span days; a scan lasts hours: most blocks need only the scanner addresses.
+    pub quiet: Option<(&'a AhoCorasick, SideOf<'a>)>,
+}
+
+impl<'a> Filter<'a> {
+    #[cfg(test)]
+    pub fn new(main: &'a AhoCorasick) -> Self {
+        Filter { main, quiet: None }
+    }
+
+    /// The automaton for a block, from its first and last lines.
+    fn for_block(&self, first: &[u8], last: &[u8]) -> &'a AhoCorasick {
+        match self.quiet {
+            Some((quiet, side)) => match (side(first), side(last)) {
+                (Some(a), Some(b)) if a == b && a != Side::Equal => quiet,
+                _ => self.main,
+            },
+            None => self.main,
+        }
+    }
+}
+
 struct State<'f, F> {
-    filter: Option<&'f AhoCorasick>,
+    filter: Option<Filter<'f>>,
     on_line: F,
     counts: ScanCounts,
 }
@@ -102,7 +137,10 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
                     self.line(n, line);
                 }
             }
-            Some(ac) => {
+            Some(filter) => {
+                let first = &body[..memchr(b'\n', body).unwrap_or(body.len())];
+                let last = &body[memrchr(b'\n', body).map_or(0, |p| p + 1)..];
+                let ac = filter.for_block(trim_cr(first), trim_cr(last));
                 let mut from = 0usize;
                 let mut counted_to = 0usize;
                 let mut n = base;
@@ -130,7 +168,7 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
 pub fn scan<R: Read>(
     reader: R,
     range: Range,
-    filter: Option<&AhoCorasick>,
+    filter: Option<Filter<'_>>,
     on_line: impl FnMut(u64, &[u8]),
 ) -> (ScanCounts, Option<io::Error>) {
     let mut st = State {
@@ -247,7 +285,7 @@ mod tests {
         filter: Option<&AhoCorasick>,
     ) -> (ScanCounts, Vec<(u64, String)>) {
         let mut out = Vec::new();
-        let (c, err) = scan(data, range, filter, |n, l| {
+        let (c, err) = scan(data, range, filter.map(Filter::new), |n, l| {
             out.push((n, String::from_utf8_lossy(l).into_owned()))
         });
         assert!(err.is_none());
@@ -354,6 +392,49 @@ mod tests {
         let (c, err) = scan(Failing(3), Range::WHOLE, None, |_, _| {});
         assert!(err.is_some());
         assert_eq!((c.lines, c.selected), (3, 3));
+    }
+
+    #[test]
+    fn quiet_blocks_use_the_smaller_automaton() {
+        // Lines are "<hour> <word>"; the busy period is hours 10..=12.
+        let side = |l: &[u8]| -> Option<Side> {
+            let h: u32 = std::str::from_utf8(l)
+                .ok()?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()?;
+            Some(if h < 10 {
+                Side::Less
+            } else if h > 12 {
+                Side::Greater
+            } else {
+                Side::Equal
+            })
+        };
+        let main = AhoCorasick::new(["Stopped", "203.0.113.5"]).unwrap();
+        let quiet = AhoCorasick::new(["203.0.113.5"]).unwrap();
+        let f = Filter {
+            main: &main,
+            quiet: Some((&quiet, &side)),
+        };
+        let run = |data: &[u8]| {
+            let mut out = Vec::new();
+            let (_, err) = scan(data, Range::WHOLE, Some(f), |n, l| {
+                out.push((n, String::from_utf8_lossy(l).into_owned()))
+            });
+            assert!(err.is_none());
+            out
+        };
+        // All before the busy period: only the address matters.
+        assert_eq!(
+            run(b"08 Stopped x\n09 203.0.113.5\n09 Stopped y\n"),
+            vec![(2, "09 203.0.113.5".to_string())]
+        );
+        // Spanning it: everything that matches the main automaton.
+        assert_eq!(run(b"08 Stopped x\n11 Stopped y\n13 Stopped z\n").len(), 3);
+        // Undated first line: no shortcut.
+        assert_eq!(run(b"xx Stopped x\n08 Stopped y\n").len(), 2);
     }
 
     #[test]
