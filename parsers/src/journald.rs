@@ -84,14 +84,11 @@ pub fn parse_json_line(line: &[u8], _ctx: &TimeContext) -> Result<Option<Event>,
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::ctx;
     use chrono::TimeZone;
 
     use super::*;
     use crate::{EventKind, LifecycleState};
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap())
-    }
 
     #[test]
     fn systemd_stop_from_json() {

@@ -13,6 +13,8 @@ pub mod ids;
 pub mod journald;
 pub mod scan;
 pub mod syslog;
+#[cfg(test)]
+mod test_util;
 pub mod time;
 
 pub use detect::{LogFormat, detect_log_format};

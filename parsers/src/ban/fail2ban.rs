@@ -97,13 +97,10 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::ctx;
     use chrono::TimeZone;
 
     use super::*;
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap())
-    }
 
     fn ban(ev: &Event) -> &Ban {
         match &ev.kind {

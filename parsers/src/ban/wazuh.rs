@@ -154,13 +154,10 @@ fn parse_stamp(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::ctx;
     use chrono::TimeZone;
 
     use super::*;
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap())
-    }
 
     fn ban_of(ev: &Event) -> &Ban {
         match &ev.kind {

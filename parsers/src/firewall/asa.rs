@@ -326,21 +326,9 @@ fn shunned_packet(msg: &str) -> Classified {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Event;
     use crate::syslog::{classify, parse_line};
-    use crate::{Event, TimeContext};
-    use chrono::{DateTime, Utc};
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(
-            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
-
-    fn a(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
+    use crate::test_util::{a, ctx};
 
     /// Classify a bare `%ASA-…` message the way an untagged syslog line is.
     fn msg(m: &str) -> Classified {

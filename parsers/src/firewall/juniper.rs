@@ -245,21 +245,9 @@ fn addr_colon_port(s: &str) -> (Option<IpAddr>, Option<u16>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Event;
     use crate::syslog::parse_line;
-    use crate::{Event, TimeContext};
-    use chrono::{DateTime, Utc};
-
-    fn a(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(
-            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
+    use crate::test_util::{a, ctx};
 
     fn deny(m: &str) -> FirewallDeny {
         match classify(m) {

@@ -157,22 +157,9 @@ fn threat<'a>(field: &impl Fn(usize) -> Option<&'a str>) -> Classified {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Event;
     use crate::syslog::parse_line;
-    use crate::{Event, TimeContext};
-    use chrono::{DateTime, Utc};
-    use std::net::IpAddr;
-
-    fn a(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(
-            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
+    use crate::test_util::{a, ctx};
 
     /// A TRAFFIC record (PAN-OS 10 layout, trailing fields shortened) with the given subtype/action.
     fn traffic_line(subtype: &str, action: &str) -> String {

@@ -269,15 +269,7 @@ pub fn parse_eve_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Utc};
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(
-            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
+    use crate::test_util::ctx;
 
     fn alert_of(ev: &Event) -> &IpsAlert {
         match &ev.kind {

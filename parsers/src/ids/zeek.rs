@@ -196,13 +196,10 @@ fn parse_json(text: &str, ctx: &TimeContext) -> Result<Option<Event>, ParseError
 
 #[cfg(test)]
 mod tests {
+    use crate::test_util::ctx;
     use chrono::TimeZone;
 
     use super::*;
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap())
-    }
 
     const HEADER: &str = "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring";
 

@@ -305,14 +305,7 @@ pub fn parse_header_ctx<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ctx() -> TimeContext {
-        TimeContext::utc(
-            DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
-                .unwrap()
-                .with_timezone(&Utc),
-        )
-    }
+    use crate::test_util::ctx;
 
     #[test]
     fn rfc3164_with_pid() {
