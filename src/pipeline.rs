@@ -94,6 +94,8 @@ pub const KEYWORDS: &[&str] = &[
     "ready to accept",
     "shut down",
     "Version: '",
+    // Windows Service Control Manager 7036, relayed through syslog
+    " service entered the ",
 ];
 
 /// The words of `Listening` lines: these matter whenever they were logged (a service says its port

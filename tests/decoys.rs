@@ -787,3 +787,23 @@ fn blocks_dated_outside_the_scan_keep_listening_lines_and_skip_lifecycle_noise()
         "ignored {ignored} of {noise} noise lines"
     );
 }
+
+#[test]
+fn windows_service_stop_relayed_through_syslog_explains_rdp() {
+    let scan = nessus(&[Host {
+        ip: "192.0.2.10",
+        fqdn: "win01.example.com",
+        start: t(2, 0, 0).timestamp(),
+        end: t(2, 30, 0).timestamp(),
+        affected: &[(3389, "msrdp", "closed")],
+    }]);
+    let log = "<14>1 2026-11-20T02:12:00Z win01.example.com EvntSLog - - - @cee: {\"source\": \"win01.example.com\", \"msg\": \"The Remote Desktop Services service entered the stopped state.\", \"sourceproc\": \"Service Control Manager\", \"id\": \"7036\"}\n";
+    let d = scenario(&[("scan.nessus", scan), ("collector/windows.log", log.into())]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("service_restart", "service_stop"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(
+        expl.contains("Remote Desktop Services on 192.0.2.10 stopped"),
+        "{expl}"
+    );
+}

@@ -65,6 +65,14 @@ pub fn family(unit: &str) -> String {
         "rabbitmq-server" | "rabbitmq" | "beam.smp" => "rabbitmq",
         "snmpd" => "snmpd",
         "exim" | "exim4" => "exim",
+        // Windows services by display or service name (SCM 7036 names the display name).
+        "remote desktop services" | "termservice" => "rdp",
+        "world wide web publishing service" | "w3svc" => "iis",
+        "remote procedure call (rpc)" | "rpcss" => "rpcss",
+        "windows remote management (ws-management)" | "winrm" => "winrm",
+        "dns server" => "named",
+        "openssh ssh server" => "ssh",
+        other if other.starts_with("sql server (") || other == "mssqlserver" => "mssql",
         other if other.starts_with("tomcat") => "tomcat",
         other if other.starts_with("php") && other.contains("fpm") => "php-fpm",
         other => other,
@@ -87,7 +95,11 @@ pub fn default_ports(family: &str) -> &'static [u16] {
         "dovecot" => &[110, 143, 993, 995],
         "named" => &[53],
         "smbd" => &[139, 445],
-        "xrdp" => &[3389],
+        "xrdp" | "rdp" => &[3389],
+        "iis" => &[80, 443],
+        "rpcss" => &[135],
+        "winrm" => &[5985, 5986],
+        "mssql" => &[1433],
         "squid" => &[3128],
         "memcached" => &[11211],
         "elasticsearch" => &[9200, 9300],
@@ -100,9 +112,9 @@ pub fn default_ports(family: &str) -> &'static [u16] {
 /// Unit families a Nessus `svc_name` suggests.
 pub fn svc_families(svc: &str) -> &'static [&'static str] {
     match svc.trim_end_matches('?') {
-        "www" | "http" | "https" | "http-alt" | "http_proxy" => {
-            &["nginx", "apache", "tomcat", "lighttpd", "caddy", "haproxy"]
-        }
+        "www" | "http" | "https" | "http-alt" | "http_proxy" => &[
+            "nginx", "apache", "tomcat", "lighttpd", "caddy", "haproxy", "iis",
+        ],
         "ssh" => &["ssh"],
         "mysql" => &["mysql"],
         "postgresql" => &["postgresql"],
@@ -110,7 +122,9 @@ pub fn svc_families(svc: &str) -> &'static [&'static str] {
         "ftp" => &["vsftpd", "proftpd"],
         "dns" | "domain" => &["named"],
         "pop3" | "imap" => &["dovecot"],
-        "msrdp" => &["xrdp"],
+        "msrdp" => &["xrdp", "rdp"],
+        "epmap" | "msrpc" => &["rpcss"],
+        "mssql" => &["mssql"],
         "redis" => &["redis"],
         "mongodb" => &["mongod"],
         "cifs" | "smb" => &["smbd"],

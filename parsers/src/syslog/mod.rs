@@ -17,6 +17,7 @@ pub mod header;
 pub mod kernel;
 pub mod netfilter;
 pub mod systemd;
+pub mod windows;
 
 use crate::{Event, EventKind, ParseError, TimeContext};
 
@@ -97,7 +98,7 @@ pub fn classify(
             if msg.starts_with("IN=") {
                 return netfilter::classify(Some(app), msg);
             }
-            Ok(daemons::classify(app, msg))
+            Ok(daemons::classify(app, msg).or_else(|| windows::classify(msg)))
         }
     }
 }
