@@ -42,7 +42,7 @@ impl LogFormat {
     pub fn describe(self) -> &'static str {
         match self {
             LogFormat::Syslog => {
-                "RFC 3164 / RFC 5424 / rsyslog ISO 8601 syslog: netfilter/UFW/firewalld kernel lines, Cisco ASA/FTD denies and shuns, pfSense/OPNsense filterlog, PAN-OS TRAFFIC/THREAT, Junos RT_FLOW denies, systemd lifecycle, kernel OOM/segfault/SYN flood/conntrack/reboot, sshd/apache/mysql/postgres, fail2ban relayed"
+                "RFC 3164 / RFC 5424 / rsyslog ISO 8601 syslog: netfilter/UFW/firewalld kernel lines, Cisco ASA/FTD denies and shuns, pfSense/OPNsense filterlog, PAN-OS TRAFFIC/THREAT, Junos RT_FLOW denies, systemd lifecycle, kernel OOM/segfault/SYN flood/conntrack/reboot, sshd/apache/mysql/postgres, Windows SCM 7036 and fail2ban relayed"
             }
             LogFormat::Ulogd => "ulogd2 LOGEMU netfilter log (no kernel: tag)",
             LogFormat::SuricataEve => "Suricata eve.json: alert (blocked/allowed) and drop events",
