@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ipnet::IpNet;
 use portmortem_parsers::{
-    Event, EventKind, LogFormat, SourceParser, TimeContext, syslog::header, time::parse_iso8601,
+    Event, EventKind, LogFormat, SourceParser, TimeContext, line_host, line_time,
 };
 use rayon::prelude::*;
 
@@ -312,67 +312,6 @@ struct TaskOut {
     chunk: usize,
     /// One part for a file or a chunk; one per member for an archive.
     parts: Vec<Part>,
-}
-
-/// Time of a line, cheaply (for source coverage).
-fn line_time(format: LogFormat, line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
-    match format {
-        LogFormat::Syslog | LogFormat::Ulogd => {
-            header::parse_header_ctx(line, ctx).ok().map(|(_, t)| t)
-        }
-        LogFormat::Fail2ban => portmortem_parsers::ban::fail2ban::line_time(line, ctx),
-        LogFormat::JournaldJson => portmortem_parsers::journald::line_time(line),
-        LogFormat::WazuhAr => portmortem_parsers::ban::wazuh::line_time(line, ctx),
-        LogFormat::Crowdsec => portmortem_parsers::ban::crowdsec::line_time(line, ctx),
-        LogFormat::ZeekConn => {
-            // TSV: the first column is `ts` (epoch seconds); JSON: `"ts": …`.
-            let first = line.split(|&b| b == b'\t').next()?;
-            let secs: f64 = std::str::from_utf8(first)
-                .ok()?
-                .trim()
-                .parse()
-                .ok()
-                .or_else(|| {
-                    let key = b"\"ts\":";
-                    let p = memchr::memmem::find(line, key)? + key.len();
-                    let rest = std::str::from_utf8(line.get(p..)?).ok()?.trim_start();
-                    let end = rest.find([',', '}'])?;
-                    rest[..end].trim().parse().ok()
-                })?;
-            secs.is_finite()
-                .then(|| DateTime::from_timestamp_micros((secs * 1e6) as i64))
-                .flatten()
-        }
-        LogFormat::SuricataEve => {
-            let key = b"\"timestamp\":\"";
-            let p = memchr::memmem::find(line, key)? + key.len();
-            let end = memchr::memchr(b'"', &line[p..])? + p;
-            parse_iso8601(std::str::from_utf8(&line[p..end]).ok()?, ctx)
-        }
-    }
-}
-
-fn line_host(format: LogFormat, line: &[u8]) -> Option<String> {
-    match format {
-        LogFormat::Syslog | LogFormat::Ulogd => {
-            header::parse_header(line).and_then(|h| h.host.map(str::to_string))
-        }
-        LogFormat::SuricataEve
-        | LogFormat::Fail2ban
-        | LogFormat::WazuhAr
-        | LogFormat::Crowdsec
-        | LogFormat::ZeekConn => None,
-        LogFormat::JournaldJson => {
-            let key = b"\"_HOSTNAME\"";
-            let p = memchr::memmem::find(line, key)? + key.len();
-            let rest = line.get(p..)?;
-            let open = memchr::memchr(b'"', rest)? + 1;
-            let close = memchr::memchr(b'"', rest.get(open..)?)? + open;
-            std::str::from_utf8(rest.get(open..close)?)
-                .ok()
-                .map(str::to_string)
-        }
-    }
 }
 
 /// Everything a stream is read with.

@@ -39,12 +39,7 @@ fn realtime(us: &str) -> Option<DateTime<Utc>> {
 
 /// Cheap time of a line (for source coverage) without parsing the whole object.
 pub fn line_time(line: &[u8]) -> Option<DateTime<Utc>> {
-    let key = b"\"__REALTIME_TIMESTAMP\"";
-    let p = memchr::memmem::find(line, key)? + key.len();
-    let rest = line.get(p..)?;
-    let open = memchr::memchr(b'"', rest)? + 1;
-    let close = memchr::memchr(b'"', rest.get(open..)?)? + open;
-    realtime(std::str::from_utf8(rest.get(open..close)?).ok()?)
+    realtime(crate::json_str_field(line, b"\"__REALTIME_TIMESTAMP\"")?)
 }
 
 /// Parse one `journalctl -o json` line.

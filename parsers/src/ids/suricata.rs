@@ -188,6 +188,11 @@ fn is_blocking_action(action: &str) -> bool {
     )
 }
 
+/// The time of a line (for source coverage), without parsing the whole record.
+pub fn line_time(line: &[u8], ctx: &TimeContext) -> Option<chrono::DateTime<chrono::Utc>> {
+    crate::time::parse_iso8601(crate::json_str_field(line, b"\"timestamp\"")?, ctx)
+}
+
 /// Parse one eve.json line.
 ///
 /// * `Ok(Some(_))`: an `alert` (action `blocked`/`drop`/`rejected` → [`IpsAction::Blocked`], else

@@ -61,6 +61,20 @@ fn ts(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     parse_iso8601(s, ctx)
 }
 
+/// The time of a line (for source coverage): the first TSV column, or the JSON `"ts"` value.
+pub fn line_time(line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
+    let text = std::str::from_utf8(line).ok()?;
+    if text.starts_with('{') {
+        let v: Value = serde_json::from_str(text).ok()?;
+        return match v.get("ts")? {
+            Value::Number(n) => ts(&n.as_f64()?.to_string(), ctx),
+            Value::String(t) => ts(t, ctx),
+            _ => None,
+        };
+    }
+    ts(text.split('\t').next()?.trim(), ctx)
+}
+
 fn flow_event(
     time: DateTime<Utc>,
     src: &str,
