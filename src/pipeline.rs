@@ -81,8 +81,7 @@ pub const KEYWORDS: &[&str] = &[
     "general protection",
     "SYN flooding",
     "table full",
-    // daemons
-    "listening on",
+    // daemons (their "listening" words are LISTEN_KEYWORDS, added to this list where it is used)
     "Received signal",
     "Received SHUTDOWN",
     "AH00",
@@ -90,10 +89,8 @@ pub const KEYWORDS: &[&str] = &[
     "Shutdown complete",
     "Starting shutdown",
     "Normal shutdown",
-    "ready for connections",
     "ready to accept",
     "shut down",
-    "Version: '",
     // Windows Service Control Manager 7036, relayed through syslog
     " service entered the ",
 ];
@@ -111,7 +108,7 @@ const QUIET_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 pub struct Prefilter {
     /// Scanner addresses only (Suricata eve, ulogd, fail2ban: every useful line names the scanner).
     pub addresses: AhoCorasick,
-    /// Scanner addresses plus [`KEYWORDS`] (syslog).
+    /// Scanner addresses plus [`KEYWORDS`] and [`LISTEN_KEYWORDS`] (syslog).
     pub syslog: AhoCorasick,
     /// Scanner addresses plus the header lines a header-driven format must see (Zeek `#fields`).
     pub headers: AhoCorasick,
@@ -189,7 +186,12 @@ impl Query {
                 .ok()
         };
         let mut with_kw = addrs.clone();
-        with_kw.extend(KEYWORDS.iter().map(|k| k.to_string()));
+        with_kw.extend(
+            KEYWORDS
+                .iter()
+                .chain(LISTEN_KEYWORDS)
+                .map(|k| k.to_string()),
+        );
         let mut quiet = addrs.clone();
         quiet.extend(LISTEN_KEYWORDS.iter().map(|k| k.to_string()));
         let mut with_headers = addrs.clone();
@@ -656,7 +658,7 @@ mod tests {
     use super::*;
 
     fn keywords() -> AhoCorasick {
-        AhoCorasick::new(KEYWORDS).unwrap()
+        AhoCorasick::new(KEYWORDS.iter().chain(LISTEN_KEYWORDS)).unwrap()
     }
 
     /// Lines the syslog parser turns into a non-network event must pass the keyword prefilter.
