@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use portmortem_parsers::Proto;
+
 use crate::scan::PortCase;
 
 /// Most pairs probed in one run.
@@ -94,7 +96,7 @@ pub fn probe(
     // Unique pairs, so a port listed by two scans is probed once.
     let mut pairs: BTreeMap<SocketAddr, Vec<usize>> = BTreeMap::new();
     for (i, c) in cases.iter().enumerate() {
-        if c.protocol != "tcp" {
+        if c.protocol != Proto::Tcp {
             notes.push(format!(
                 "{}/{} on {}: only TCP is re-probed",
                 c.protocol, c.port, c.host
@@ -180,7 +182,7 @@ pub fn probe(
 /// The nmap commands equivalent to a re-probe, one per host.
 pub fn plan(cases: &[PortCase]) -> Vec<String> {
     let mut by_host: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
-    for c in cases.iter().filter(|c| c.protocol == "tcp") {
+    for c in cases.iter().filter(|c| c.protocol == Proto::Tcp) {
         by_host.entry(&c.host).or_default().push(c.port);
     }
     by_host

@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ipnet::IpNet;
+use portmortem_parsers::Proto;
 use portmortem_parsers::scan::{ScanReport, ScanState, nessus};
 
 use crate::read::SourceInput;
@@ -71,7 +72,7 @@ pub struct PortCase {
     pub ip: Option<IpAddr>,
     pub hostnames: Vec<String>,
     pub port: u16,
-    pub protocol: String,
+    pub protocol: Proto,
     /// Service name the scan saw on the port (`www`, `ssh`).
     pub service: Option<String>,
     pub state: ScanState,

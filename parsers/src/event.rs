@@ -65,10 +65,11 @@ impl EventKind {
     }
 }
 
-/// Transport protocol as logged. Unknown values are data, not errors.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Transport protocol as logged. Unknown values are data, not errors. Serialized as its name
+/// (`tcp`, `udp`, `icmp`, or the text as logged).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Proto {
+    #[default]
     Tcp,
     Udp,
     Icmp,
@@ -91,6 +92,55 @@ impl Proto {
             Proto::Icmp => "icmp",
             Proto::Other(s) => s,
         }
+    }
+}
+
+impl std::fmt::Display for Proto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Proto {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The tool behind a ban or shun. Unknown tools are data (`Other`), not errors; serialized as the
+/// tool's name (`fail2ban`, `crowdsec`, …).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BanTool {
+    Fail2ban,
+    Crowdsec,
+    Wazuh,
+    CiscoAsa,
+    Sshguard,
+    Other(String),
+}
+
+impl BanTool {
+    pub fn as_str(&self) -> &str {
+        match self {
+            BanTool::Fail2ban => "fail2ban",
+            BanTool::Crowdsec => "crowdsec",
+            BanTool::Wazuh => "wazuh",
+            BanTool::CiscoAsa => "cisco-asa",
+            BanTool::Sshguard => "sshguard",
+            BanTool::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for BanTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for BanTool {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -128,8 +178,8 @@ pub enum BanAction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ban {
     pub ip: IpAddr,
-    /// The tool (`fail2ban`, `crowdsec`, …).
-    pub by: String,
+    /// The tool that banned.
+    pub by: BanTool,
     /// The jail / scenario / scope that decides which ports the ban covers (`sshd`, `recidive`).
     pub scope: Option<String>,
     pub action: BanAction,
@@ -191,19 +241,52 @@ pub struct Flow {
     pub dst: IpAddr,
     pub proto: Option<Proto>,
     pub dport: Option<u16>,
-    /// The sensor's connection state as written: Zeek `S0` (no reply), `REJ` (rejected), `RSTO`,
-    /// `SF`, …
-    pub state: String,
+    /// The sensor's connection state.
+    pub state: FlowState,
+}
+
+/// A flow's outcome as a sensor summarised it (Zeek `conn_state`; flow logs map onto it). Serialized
+/// as the Zeek code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowState {
+    /// The attempt got no answer at all (Zeek `S0`): a silent drop or a host down.
+    Unanswered,
+    /// The attempt was refused (Zeek `REJ`): a reset from the host or a rejecting firewall.
+    Refused,
+    /// Any other state, as written (`SF`, `RSTO`, `OTH`, …).
+    Other(String),
+}
+
+impl FlowState {
+    /// From a Zeek `conn_state` code.
+    pub fn from_zeek(code: &str) -> FlowState {
+        match code {
+            "S0" => FlowState::Unanswered,
+            "REJ" => FlowState::Refused,
+            other => FlowState::Other(other.to_string()),
+        }
+    }
+    pub fn code(&self) -> &str {
+        match self {
+            FlowState::Unanswered => "S0",
+            FlowState::Refused => "REJ",
+            FlowState::Other(s) => s,
+        }
+    }
+}
+
+impl Serialize for FlowState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 impl Flow {
-    /// The attempt got no answer at all (Zeek `S0`): a silent drop or a host down.
     pub fn unanswered(&self) -> bool {
-        self.state == "S0"
+        self.state == FlowState::Unanswered
     }
-    /// The attempt was refused (Zeek `REJ`): a reset from the host or a rejecting firewall.
     pub fn refused(&self) -> bool {
-        self.state == "REJ"
+        self.state == FlowState::Refused
     }
 }
 

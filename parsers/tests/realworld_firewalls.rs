@@ -200,7 +200,7 @@ fn cisco_asa_wazuh_messages() {
             assert_eq!(b.ip, a("192.168.0.1"));
             assert_eq!(b.target, Some(a("192.168.0.2")));
             assert_eq!(b.action, BanAction::Shun);
-            assert_eq!(b.by, "cisco-asa");
+            assert_eq!(b.by, portmortem_parsers::BanTool::CiscoAsa);
             assert_eq!(b.scope, None);
         }
         other => panic!("{other:?}"),

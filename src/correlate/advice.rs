@@ -2,6 +2,7 @@
 
 use super::rules::{Candidate, fmt_t};
 use super::{Cause, World};
+use portmortem_parsers::BanTool;
 use crate::scan::PortCase;
 
 fn scanners(case: &PortCase) -> String {
@@ -97,8 +98,8 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             "Whitelist the scanner {s} in the IPS that blocked it ({file}{}): a pass rule or suppression for the scanner's address, or scan from an exempted address.",
             win.detail.as_ref().map(|r| format!(", signature '{r}'")).unwrap_or_default()
         )),
-        Cause::Ban => out.push(match (win.ban_tool.as_deref(), win.detail.as_deref()) {
-            (Some("fail2ban"), jail) => {
+        Cause::Ban => out.push(match (win.ban_tool.as_ref(), win.detail.as_deref()) {
+            (Some(BanTool::Fail2ban), jail) => {
                 let jail = jail.unwrap_or("JAIL");
                 let ip = first_scanner(case);
                 format!(
@@ -106,18 +107,18 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
                     case.host
                 )
             }
-            (Some("crowdsec"), _) => {
+            (Some(BanTool::Crowdsec), _) => {
                 let ip = first_scanner(case);
                 format!(
                     "Allowlist the scanner {s} in CrowdSec (`cscli allowlists add` or a whitelist parser) and lift the decision before rescanning: `cscli decisions delete --ip {ip}`."
                 )
             }
-            (Some("wazuh"), script) => format!(
+            (Some(BanTool::Wazuh), script) => format!(
                 "Add the scanner {s} to <white_list> in the Wazuh manager's ossec.conf so active responses skip it, and undo the {} block on {} before rescanning.",
                 script.unwrap_or("active-response"),
                 case.host
             ),
-            (Some("cisco-asa"), _) => {
+            (Some(BanTool::CiscoAsa), _) => {
                 let ip = first_scanner(case);
                 format!(
                     "Remove the shun (`no shun {ip}`) and exempt the scanner {s} from threat detection (`threat-detection scanning-threat shun except ip-address {ip} 255.255.255.255`) before rescanning."
@@ -125,7 +126,7 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             }
             (tool, _) => format!(
                 "Whitelist the scanner {s} in {} and lift the ban before rescanning.",
-                tool.unwrap_or("the ban tool")
+                tool.map_or("the ban tool", BanTool::as_str)
             ),
         }),
         Cause::RateLimit => {

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use portmortem_parsers::{
-    BanAction, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto, ShutdownKind,
+    BanAction, BanTool, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto, ShutdownKind,
     scan::ScanState,
 };
 
@@ -25,8 +25,8 @@ pub struct Candidate {
     pub summary: String,
     /// For advice: the rule / signature / jail / unit the evidence names.
     pub detail: Option<String>,
-    /// For a ban: the tool that banned (`fail2ban`, `crowdsec`).
-    pub ban_tool: Option<String>,
+    /// For a ban: the tool that banned.
+    pub ban_tool: Option<BanTool>,
 }
 
 impl Candidate {
@@ -140,7 +140,7 @@ impl Ctx<'_, '_> {
         }
     }
     fn proto_ok(&self, p: &Option<Proto>) -> bool {
-        p.as_ref().is_none_or(|p| p.as_str() == self.case.protocol)
+        p.as_ref().is_none_or(|p| *p == self.case.protocol)
     }
     fn where_(&self, i: usize) -> String {
         let e = &self.w.input.events[i];
@@ -453,7 +453,7 @@ fn ban_candidate(c: &Ctx<'_, '_>) -> Option<Candidate> {
         if lifted {
             continue;
         }
-        let (ports, known) = if b.by == "fail2ban" {
+        let (ports, known) = if b.by == BanTool::Fail2ban {
             jail_ports(b.scope.as_deref())
         } else {
             (None, true)

@@ -179,7 +179,7 @@ pub fn build(
                 host: c.host.clone(),
                 hostnames: c.hostnames.iter().map(|h| clean_str(h)).collect(),
                 port: c.port,
-                protocol: c.protocol.clone(),
+                protocol: c.protocol.to_string(),
                 service: c.service.as_deref().map(clean_str),
                 scan_state: c.state.as_str(),
                 window: Window {

@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::{Ban, BanAction, Event, EventKind, ParseError, TimeContext, time::parse_iso8601};
+use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext, time::parse_iso8601};
 
 /// Does this line look like a logrus text line (`time="…" level=…`)?
 pub fn looks_native(line: &[u8]) -> bool {
@@ -84,7 +84,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
         host: None,
         kind: EventKind::Ban(Ban {
             ip,
-            by: "crowdsec".into(),
+            by: BanTool::Crowdsec,
             scope: scenario,
             action: BanAction::Ban,
             until: go_duration(dur).map(|d| time + d),

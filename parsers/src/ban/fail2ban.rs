@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::{Ban, BanAction, Event, EventKind, ParseError, TimeContext};
+use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext};
 
 /// The event of a fail2ban message (`NOTICE  [sshd] Ban 203.0.113.5`), whatever framed it.
 pub fn classify(msg: &str) -> Option<EventKind> {
@@ -30,7 +30,7 @@ pub fn classify(msg: &str) -> Option<EventKind> {
     let ip: IpAddr = words.next()?.parse().ok()?;
     Some(EventKind::Ban(Ban {
         ip,
-        by: "fail2ban".into(),
+        by: BanTool::Fail2ban,
         scope: (!jail.is_empty()).then(|| jail.to_string()),
         action,
         until: None,

@@ -18,12 +18,12 @@ use std::net::IpAddr;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use serde_json::Value;
 
-use crate::{Ban, BanAction, Event, EventKind, ParseError, TimeContext};
+use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext};
 
 fn ban(ip: IpAddr, script: &str, add: bool) -> EventKind {
     EventKind::Ban(Ban {
         ip,
-        by: "wazuh".into(),
+        by: BanTool::Wazuh,
         scope: Some(script.to_string()),
         action: if add {
             BanAction::Ban
@@ -181,7 +181,7 @@ mod tests {
         let b = ban_of(&ev);
         assert_eq!(b.action, BanAction::Ban);
         assert_eq!(b.scope.as_deref(), Some("firewall-drop"));
-        assert_eq!(b.by, "wazuh");
+        assert_eq!(b.by, BanTool::Wazuh);
         let ev = parse_line(
             b"Fri Nov 20 02:15:09 UTC 2026 /var/ossec/active-response/bin/host-deny.sh delete - 203.0.113.5 1795140608.94657 31166",
             &ctx(),

@@ -39,12 +39,9 @@ use std::net::IpAddr;
 
 use super::{Classified, ip, port};
 use crate::{
-    Ban, BanAction, DenyAction, EventKind, FirewallDeny, IpsAction, IpsAlert, ParseError, Proto,
+    Ban, BanAction, BanTool, DenyAction, EventKind, FirewallDeny, IpsAction, IpsAlert, ParseError, Proto,
     RateLimit,
 };
-
-/// The `by` of every ban this module reports.
-pub const BY: &str = "cisco-asa";
 
 /// Split `%ASA-4-106023: rest` (or the bare tag `%ASA-4-106023`) into the message ID and the text
 /// after it. `None` when `s` does not start with such a tag.
@@ -272,7 +269,7 @@ fn attacking(msg: &str) -> Option<EventKind> {
 fn ban(ip: IpAddr, action: BanAction, target: Option<IpAddr>) -> EventKind {
     EventKind::Ban(Ban {
         ip,
-        by: BY.into(),
+        by: BanTool::CiscoAsa,
         scope: None,
         action,
         until: None,
@@ -581,7 +578,7 @@ mod tests {
             b,
             Ban {
                 ip: a("203.0.113.5"),
-                by: "cisco-asa".into(),
+                by: BanTool::CiscoAsa,
                 scope: None,
                 action: BanAction::Shun,
                 until: None,
@@ -599,7 +596,7 @@ mod tests {
             b,
             Ban {
                 ip: a("203.0.113.5"),
-                by: "cisco-asa".into(),
+                by: BanTool::CiscoAsa,
                 scope: None,
                 action: BanAction::Shun,
                 until: None,

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::{Event, EventKind, Flow, ParseError, Proto, TimeContext, time::parse_iso8601};
+use crate::{Event, EventKind, Flow, FlowState, ParseError, Proto, TimeContext, time::parse_iso8601};
 
 /// Column positions taken from a `#fields` header.
 #[derive(Debug, Clone, Default)]
@@ -96,7 +96,7 @@ fn flow_event(
             dst,
             proto: proto.filter(|p| *p != "-").map(Proto::from_text),
             dport,
-            state: state.to_string(),
+            state: FlowState::from_zeek(state),
         }),
     }))
 }
@@ -235,7 +235,7 @@ mod tests {
         let EventKind::Flow(f) = &events[0].kind else {
             panic!()
         };
-        assert_eq!(f.state, "S0");
+        assert_eq!(f.state, FlowState::Unanswered);
         assert!(f.unanswered());
         assert_eq!(f.dport, Some(443));
         assert_eq!(f.dst, "192.0.2.10".parse::<IpAddr>().unwrap());

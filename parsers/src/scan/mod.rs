@@ -8,6 +8,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::Proto;
+
 /// How the scan saw an affected port at the recheck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,8 +33,7 @@ impl ScanState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AffectedPort {
     pub port: u16,
-    /// `tcp` / `udp`.
-    pub protocol: String,
+    pub protocol: Proto,
     pub state: ScanState,
 }
 
@@ -63,9 +64,9 @@ pub struct ScanHost {
     /// A recheck item was present but its ports could not be read (no plugin_output).
     pub recheck_ports_unknown: bool,
     /// Service name the scan saw on each (port, protocol): `www`, `ssh`, …
-    pub services: BTreeMap<(u16, String), String>,
+    pub services: BTreeMap<(u16, Proto), String>,
     /// Ports the scan saw open on this host (any plugin reported on them).
-    pub open_ports: Vec<(u16, String)>,
+    pub open_ports: Vec<(u16, Proto)>,
     /// Scanner IP as this host's 19506 output gives it (per host: a scan can use several scanners).
     pub scanner_ip: Option<IpAddr>,
     /// Port scanners 19506 lists for this host (`nessus_syn_scanner`, `netstat_portscan`, …).

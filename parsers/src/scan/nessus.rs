@@ -29,6 +29,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event as XmlEvent};
 use quick_xml::reader::Reader;
 
 use super::{AffectedPort, ScanHost, ScanReport, ScanSettings, ScanState};
+use crate::Proto;
 use crate::error::ParseError;
 use crate::time::{TimeContext, month_from_abbr};
 
@@ -186,7 +187,7 @@ struct Item {
     plugin_id: Option<u32>,
     port: Option<u16>,
     port_invalid: bool,
-    protocol: String,
+    protocol: Proto,
     svc_name: String,
     /// `pluginName` when `pluginFamily` is "Port scanners".
     port_scanner: Option<String>,
@@ -209,7 +210,7 @@ impl Item {
                     Ok(p) => item.port = Some(p),
                     Err(_) => item.port_invalid = true,
                 },
-                "protocol" => item.protocol = value.to_ascii_lowercase(),
+                "protocol" if !value.is_empty() => item.protocol = Proto::from_text(value),
                 "svc_name" => item.svc_name = value.to_string(),
                 "pluginID" => item.plugin_id = value.parse().ok(),
                 "pluginFamily" => family = value.to_string(),
@@ -219,9 +220,6 @@ impl Item {
         }
         if family.eq_ignore_ascii_case("Port scanners") && !plugin_name.is_empty() {
             item.port_scanner = Some(plugin_name);
-        }
-        if item.protocol.is_empty() {
-            item.protocol = "tcp".to_string();
         }
         item
     }
@@ -247,7 +245,7 @@ struct ScanInfo {
 struct HostBuilder {
     host: ScanHost,
     tags: Tags,
-    open_seen: HashSet<(u16, String)>,
+    open_seen: HashSet<(u16, Proto)>,
     has_recheck: bool,
     recheck_without_output: bool,
     recheck_not_understood: bool,
@@ -945,8 +943,8 @@ fn parse_recheck(text: &str) -> (Vec<AffectedPort>, bool) {
             continue;
         }
         let (port_txt, proto) = match w(i + 1).split_once('/') {
-            Some((p, pr)) => (p, pr.to_ascii_lowercase()),
-            None => (w(i + 1), "tcp".to_string()),
+            Some((p, pr)) => (p, Proto::from_text(pr)),
+            None => (w(i + 1), Proto::Tcp),
         };
         let Ok(port) = port_txt.parse::<u16>() else {
             understood = false;
@@ -1468,18 +1466,18 @@ Port 22 was detected as being open but is now closed
                 (9001, ScanState::Unresponsive),
             ]
         );
-        assert!(a.affected.iter().all(|p| p.protocol == "tcp"));
+        assert!(a.affected.iter().all(|p| p.protocol == Proto::Tcp));
         assert_eq!(
             a.open_ports,
             vec![
-                (80, "tcp".to_string()),
-                (22, "tcp".to_string()),
-                (161, "udp".to_string())
+                (80, Proto::Tcp),
+                (22, Proto::Tcp),
+                (161, Proto::Udp)
             ]
         );
-        assert_eq!(a.services.get(&(80, "tcp".to_string())).unwrap(), "www");
-        assert_eq!(a.services.get(&(22, "tcp".to_string())).unwrap(), "ssh");
-        assert_eq!(a.services.get(&(161, "udp".to_string())).unwrap(), "snmp");
+        assert_eq!(a.services.get(&(80, Proto::Tcp)).unwrap(), "www");
+        assert_eq!(a.services.get(&(22, Proto::Tcp)).unwrap(), "ssh");
+        assert_eq!(a.services.get(&(161, Proto::Udp)).unwrap(), "snmp");
 
         let b = &r.hosts[1];
         assert_eq!(b.name, "db01");
@@ -1764,7 +1762,7 @@ Scan duration : 1657 sec
     fn recheck_wording_parser() {
         let (p, ok) = parse_recheck("Port 80/udp was detected as being open but is now closed.");
         assert!(ok);
-        assert_eq!(p[0].protocol, "udp");
+        assert_eq!(p[0].protocol, Proto::Udp);
         let (p, ok) = parse_recheck("Port x was detected as being open but is now closed");
         assert!(p.is_empty());
         assert!(!ok);
