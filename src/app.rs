@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cli::{AnalyzeArgs, EventsArgs, FailOn, OutputFormat};
-use crate::config::{Config, ForcedFormat, InputConfig, first_match};
+use crate::config::{Config, InputConfig, first_match};
 use crate::correlate::{self, Verdict};
-use crate::pipeline::{self, LogSource, Query, SourceStats};
+use crate::model::{Query, SourceStats};
+use crate::pipeline::{self, LogSource};
 use crate::read::{
     SourceInput,
     discover::{InputError, discover},
@@ -22,6 +23,7 @@ use crate::read::{
 use crate::report::{self, sanitize::clean_str};
 use crate::reprobe;
 use crate::scan::{self, LoadedScan};
+use portmortem_parsers::{LogFormat, scan::ScanFormat};
 
 /// Exit statuses (DESIGN.md).
 pub enum Status {
@@ -57,10 +59,11 @@ fn init_threads(n: Option<usize>) {
 
 /// Classified inputs.
 struct Classified {
-    scans: Vec<SourceInput>,
-    /// Logs with their format; `None` for tar archives (members are sniffed as they are read).
-    logs: Vec<(SourceInput, Option<portmortem_parsers::LogFormat>)>,
-    unrecognised: Vec<(SourceInput, &'static str)>,
+    scans: Vec<(SourceInput, ScanFormat)>,
+    /// Logs with their format and why it was detected; `None` for tar archives (members are
+    /// sniffed as they are read).
+    logs: Vec<(SourceInput, Option<LogFormat>, Option<String>)>,
+    unrecognised: Vec<(SourceInput, String)>,
     errors: Vec<InputError>,
 }
 
@@ -68,9 +71,10 @@ impl Classified {
     fn log_sources(&self) -> Vec<LogSource<'_>> {
         self.logs
             .iter()
-            .map(|(input, format)| LogSource {
+            .map(|(input, format, why)| LogSource {
                 input,
                 format: *format,
+                detection: why.clone(),
             })
             .collect()
     }
@@ -87,11 +91,7 @@ fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> C
     let kinds: Vec<Result<Kind, String>> = inputs
         .par_iter()
         .map(|input| {
-            let forced = if forced_scan {
-                Some(ForcedFormat::Nessus)
-            } else {
-                first_match(&cfg.format_of, &input.display).map(|r| r.value)
-            };
+            let forced = first_match(&cfg.format_of, &input.display).map(|r| r.value);
             input
                 .head(SNIFF_BYTES)
                 .map(|head| sniff(&head, forced))
@@ -100,9 +100,17 @@ fn classify(inputs: Vec<SourceInput>, cfg: &InputConfig, forced_scan: bool) -> C
         .collect();
     for (input, kind) in inputs.into_iter().zip(kinds) {
         match kind {
-            Ok(Kind::Nessus) => c.scans.push(input),
-            Ok(Kind::Log(f)) => c.logs.push((input, Some(f))),
-            Ok(Kind::Archive) => c.logs.push((input, None)),
+            Ok(Kind::Scan(f)) => c.scans.push((input, f)),
+            // `--scan FILE` names a scan report: anything else there is an error, not a log.
+            Ok(Kind::Log(..) | Kind::Unrecognised(_)) if forced_scan => c.errors.push(InputError {
+                display: input.display.clone(),
+                message: format!(
+                    "given with --scan but not a scan report portmortem reads (known: {}; force one with --format-of)",
+                    ScanFormat::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                ),
+            }),
+            Ok(Kind::Log(f, d)) => c.logs.push((input, Some(f), d.map(|d| d.reason))),
+            Ok(Kind::Archive) => c.logs.push((input, None, None)),
             Ok(Kind::Unrecognised(why)) => c.unrecognised.push((input, why)),
             Err(message) => c.errors.push(InputError {
                 display: input.display.clone(),
@@ -152,6 +160,17 @@ fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
                         .unwrap_or_else(|| "?".into()),
                 ),
             );
+            if let Some(why) = &s.detection {
+                warn(false, &format!("  detected as {}: {why}", s.format));
+            }
+            if !s.observers.is_empty() {
+                let by: Vec<String> = s
+                    .observers
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n}"))
+                    .collect();
+                warn(false, &format!("  events by classifier: {}", by.join(", ")));
+            }
         }
         if let Some(e) = &s.error {
             errors += 1;
@@ -159,6 +178,16 @@ fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
         }
     }
     errors
+}
+
+/// With `-v`: every input no reader recognised, and why; scan reports among the logs of `events`.
+fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
+    if !verbose {
+        return;
+    }
+    for (i, why) in &c.unrecognised {
+        warn(quiet, &format!("{}: unrecognised ({why})", i.display));
+    }
 }
 
 fn extra_sources(c: &Classified) -> Vec<SourceStats> {
@@ -182,17 +211,18 @@ fn extra_sources(c: &Classified) -> Vec<SourceStats> {
 
 /// Read the scan reports (each once), and those inside archives when none is given outside.
 fn load_scans(
-    scan_inputs: &mut Vec<SourceInput>,
+    scan_inputs: &mut Vec<(SourceInput, ScanFormat)>,
     c: &mut Classified,
     scan_tz: chrono_tz::Tz,
 ) -> Vec<LoadedScan> {
     // A report named by --scan and found again under a PATHS directory is read once.
     let mut seen = std::collections::BTreeSet::new();
-    scan_inputs
-        .retain(|s| seen.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone())));
+    scan_inputs.retain(|(s, _)| {
+        seen.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone()))
+    });
     let mut scans: Vec<LoadedScan> = Vec::new();
-    for s in scan_inputs.iter() {
-        match scan::load_nessus(s, scan_tz) {
+    for (s, format) in scan_inputs.iter() {
+        match scan::load_scan(s, *format, scan_tz) {
             Ok(l) => scans.push(l),
             Err(e) => c.errors.push(InputError {
                 display: s.display.clone(),
@@ -202,8 +232,8 @@ fn load_scans(
     }
     // No scan outside the archives: look inside them (one more pass over each archive).
     if scan_inputs.is_empty() {
-        for (archive, _) in c.logs.iter().filter(|(_, f)| f.is_none()) {
-            let (found, errors) = scan::nessus_in_archive(archive, scan_tz);
+        for (archive, _, _) in c.logs.iter().filter(|(_, f, _)| f.is_none()) {
+            let (found, errors) = scan::scans_in_archive(archive, scan_tz);
             scans.extend(found);
             c.errors.extend(
                 errors
@@ -245,7 +275,7 @@ fn build_query(
         (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
         _ => (reference, reference),
     };
-    (Query { scanner_nets, span }, reference)
+    (correlate::interest::query(scanner_nets, span), reference)
 }
 
 pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
@@ -270,22 +300,24 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         bail!("{} input(s) could not be read (--strict)", c.errors.len());
     }
     if scans.is_empty() {
-        if scan_inputs.is_empty() && !c.logs.iter().any(|(_, f)| f.is_none()) {
+        if scan_inputs.is_empty() && !c.logs.iter().any(|(_, f, _)| f.is_none()) {
             bail!(
-                "no scan report among the inputs: give a Nessus .nessus file in PATHS or with --scan"
+                "no scan report among the inputs: give one ({}) in PATHS or with --scan; `portmortem formats` lists what is read",
+                ScanFormat::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         bail!("no scan report could be read");
     }
-    if cfg.input.verbose {
-        for (i, why) in &c.unrecognised {
-            warn(quiet, &format!("{}: unrecognised ({why})", i.display));
-        }
-    }
+    tell_unrecognised(&c, cfg.input.verbose, quiet);
 
     let fallback = |file: &str| {
         scan_inputs
             .iter()
+            .map(|(s, _)| s)
             .find(|s| s.display == file)
             .and_then(|s| scan::mtime(&s.path))
             .unwrap_or_else(Utc::now)
@@ -418,6 +450,7 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     for e in &c.errors {
         warn(cfg.quiet, &format!("{}: {}", e.display, e.message));
     }
+    tell_unrecognised(&c, cfg.verbose, cfg.quiet);
     // Streamed in file order, a few tasks at a time: the whole archive's events are never held.
     let sources = c.log_sources();
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -466,12 +499,13 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
     })
 }
 
-/// `portmortem formats`.
+/// `portmortem formats`: every registered scan format, log format and syslog payload.
 pub fn formats() -> Result<Status> {
-    let mut out = String::from(
-        "nessus        scan report  Nessus v2 .nessus XML: plugin 10919 Open Port Re-check, 19506 Scan Information, host times\n              example: <ReportItem pluginID=\"10919\" …><plugin_output>Port 443 was detected as being open but is now unresponsive</plugin_output>\n",
-    );
-    for f in portmortem_parsers::LogFormat::ALL {
+    let mut out = String::new();
+    for f in ScanFormat::ALL {
+        out.push_str(&format!("{:<13} scan report  {}\n", f.name(), f.describe()));
+    }
+    for f in LogFormat::ALL {
         out.push_str(&format!(
             "{:<13} log          {}\n              example: {}\n",
             f.name(),
@@ -479,7 +513,23 @@ pub fn formats() -> Result<Status> {
             f.example()
         ));
     }
-    out.push_str("\nCompressed: .gz (any file, by magic number). Formats are detected from the first lines; override with --format-of GLOB=FORMAT.\n");
+    out.push_str(
+        "\nPayloads, recognised line by line in syslog (any framing) and journald MESSAGE:\n",
+    );
+    for p in &portmortem_parsers::syslog::payload::PAYLOADS {
+        out.push_str(&format!(
+            "{:<13} {}{}\n              example: {}\n",
+            p.name,
+            p.description,
+            if p.unframed.is_some() {
+                " (also without any syslog framing)"
+            } else {
+                ""
+            },
+            p.example
+        ));
+    }
+    out.push_str("\nCompressed: .gz, .zst, .bz2, .xz (any file, by magic number); tar archives member by member. Formats are detected from the content of the first lines; override with --format-of GLOB=FORMAT.\n");
     write_output(None, &out)?;
     Ok(Status::Ok)
 }

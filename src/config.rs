@@ -63,7 +63,7 @@ pub struct InputConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ForcedFormat {
     Log(LogFormat),
-    Nessus,
+    Scan(portmortem_parsers::scan::ScanFormat),
 }
 
 /// Everything `analyze` needs.
@@ -183,15 +183,20 @@ fn split_glob_value(s: &str, flag: &str) -> Result<(String, String)> {
 }
 
 pub fn parse_forced_format(s: &str) -> Result<ForcedFormat> {
-    if s == "nessus" {
-        return Ok(ForcedFormat::Nessus);
+    use portmortem_parsers::scan::ScanFormat;
+    if let Some(f) = ScanFormat::from_name(s) {
+        return Ok(ForcedFormat::Scan(f));
     }
     LogFormat::from_name(s)
         .map(ForcedFormat::Log)
         .ok_or_else(|| {
-            let known: Vec<&str> = LogFormat::ALL.iter().map(|f| f.name()).collect();
+            let known: Vec<&str> = ScanFormat::ALL
+                .iter()
+                .map(|f| f.name())
+                .chain(LogFormat::ALL.iter().map(|f| f.name()))
+                .collect();
             anyhow::anyhow!(
-                "unknown format {s:?} (known: nessus, {}; see `portmortem formats`)",
+                "unknown format {s:?} (known: {}; see `portmortem formats`)",
                 known.join(", ")
             )
         })

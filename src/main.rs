@@ -4,10 +4,12 @@ mod app;
 mod cli;
 mod config;
 mod correlate;
+mod model;
 mod pipeline;
 mod read;
 mod report;
 mod reprobe;
+mod sanitize;
 mod scan;
 
 use std::process::ExitCode;

@@ -4,27 +4,24 @@
 //! by (time, source, line) so the result is the same for any thread count.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ipnet::IpNet;
-use portmortem_parsers::{
-    Event, EventKind, LogFormat, SourceParser, TimeContext, line_host, line_time,
-};
+use portmortem_parsers::{LogFormat, TimeContext};
 use rayon::prelude::*;
 
 use std::io::{self, Read};
 
 use crate::config::{InputConfig, first_match};
-use crate::correlate::rules::{AFTERMATH, NEAR_MISS};
+use crate::model::{LocatedEvent, Query, SourceStats};
 use crate::read::{
     Compression, SourceInput, archive,
     lines::{self, Range},
     sniff::{Kind, sniff},
 };
-use crate::report::sanitize::clean_text;
+use crate::sanitize::clean_text;
 
 /// Uncompressed files larger than this are split into chunks read in parallel.
 pub const CHUNK: u64 = 64 * 1024 * 1024;
@@ -33,179 +30,89 @@ const TEXT_CAP: usize = 2048;
 /// Host names remembered per source (for coverage explanations).
 const HOSTS_CAP: usize = 64;
 
-/// Words of the lifecycle, shutdown, boot, overload and listening lines the syslog parsers
-/// recognise, exactly as they are written (case-sensitive matching is several times faster than
-/// case-insensitive; variants are listed). A syslog line without any of these and without a scanner
-/// address cannot produce an event the analysis uses. A test checks every such event of the sample
-/// and the real-world corpus against this list.
-pub const KEYWORDS: &[&str] = &[
-    // systemd unit lifecycle (old and new wordings)
-    "Stopping ",
-    "Stopped ",
-    "Starting ",
-    "Started ",
-    "Main process exited",
-    "Failed with result",
-    "Failed to start",
-    "Start request repeated",
-    "Scheduled restart",
-    "Deactivated successfully",
-    "Succeeded",
-    "OOM",
-    // shutdown, reboot, boot
-    "System is ",
-    "Reached target",
-    "Syncing filesystems",
-    "Sending SIGTERM",
-    "Powering off",
-    "Power down",
-    "Rebooting",
-    "Restarting system",
-    "Halting",
-    "halted",
-    "rebooted by",
-    "shutdown",
-    "Startup finished",
-    "Linux version",
-    "Command line:",
-    "Booting Linux",
-    "OpenBSD ",
-    "FreeBSD ",
-    // kernel
-    "out of memory",
-    "Out of memory",
-    "Killed process",
-    "Kill process",
-    "oom-kill:",
-    "segfault",
-    "general protection",
-    "SYN flooding",
-    "table full",
-    // daemons (their "listening" words are LISTEN_KEYWORDS, added to this list where it is used)
-    "Received signal",
-    "Received SHUTDOWN",
-    "AH00",
-    "shutting down",
-    "Shutdown complete",
-    "Starting shutdown",
-    "Normal shutdown",
-    "ready to accept",
-    "shut down",
-    // Windows Service Control Manager 7036, relayed through syslog
-    " service entered the ",
-];
-
-/// The words of `Listening` lines: these matter whenever they were logged (a service says its port
-/// at start-up, often days before the scan), so blocks outside the scan's time span keep them.
-pub const LISTEN_KEYWORDS: &[&str] = &["listening on", "ready for connections", "Version: '"];
-
 /// How far outside the busy period a block's first and last lines must be dated before only the
 /// quiet automaton is run on it (syslog relays reorder lines by seconds, rarely more).
 const QUIET_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
-/// The prefilters, by what a format can say: network-only formats need only the scanner address.
+/// One format's prefilter automata, from the words its registry entry names.
+#[derive(Debug, Clone)]
+struct FormatFilter {
+    format: LogFormat,
+    /// Scanner addresses, the format's words and its header prefixes.
+    main: AhoCorasick,
+    /// Scanner addresses and the words that matter at any time: for blocks dated outside the
+    /// busy span. `None` when the format has no time-bound words.
+    quiet: Option<AhoCorasick>,
+}
+
+/// The prefilters, one per registered format, built from what each format says it needs.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    /// Scanner addresses only (Suricata eve, ulogd, fail2ban: every useful line names the scanner).
-    pub addresses: AhoCorasick,
-    /// Scanner addresses plus [`KEYWORDS`] and [`LISTEN_KEYWORDS`] (syslog).
-    pub syslog: AhoCorasick,
-    /// Scanner addresses plus the header lines a header-driven format must see (Zeek `#fields`).
-    pub headers: AhoCorasick,
-    /// Scanner addresses plus [`LISTEN_KEYWORDS`]: syslog blocks dated outside the scan's span.
-    pub quiet_syslog: AhoCorasick,
+    filters: Vec<FormatFilter>,
 }
 
 impl Prefilter {
-    pub fn for_format(&self, f: LogFormat) -> &AhoCorasick {
-        match f {
-            LogFormat::Syslog | LogFormat::JournaldJson => &self.syslog,
-            LogFormat::ZeekConn => &self.headers,
-            LogFormat::Ulogd
-            | LogFormat::SuricataEve
-            | LogFormat::Fail2ban
-            | LogFormat::WazuhAr
-            | LogFormat::Crowdsec => &self.addresses,
-        }
+    /// The automata for `f`: the main one and, for formats with time-bound words, the quiet one.
+    pub fn for_format(&self, f: LogFormat) -> Option<(&AhoCorasick, Option<&AhoCorasick>)> {
+        self.filters
+            .iter()
+            .find(|x| x.format == f)
+            .map(|x| (&x.main, x.quiet.as_ref()))
     }
-}
-
-/// What the analysis asks of the logs.
-#[derive(Debug, Clone)]
-pub struct Query {
-    pub scanner_nets: Vec<IpNet>,
-    /// Time span that matters (all port windows ± slack).
-    pub span: (DateTime<Utc>, DateTime<Utc>),
 }
 
 impl Query {
-    fn is_scanner(&self, ip: IpAddr) -> bool {
-        self.scanner_nets.iter().any(|n| n.contains(&ip))
-    }
-
-    fn in_span(&self, t: DateTime<Utc>) -> bool {
-        t >= self.span.0 && t <= self.span.1
-    }
-
-    fn near_span(&self, t: DateTime<Utc>) -> bool {
-        t >= self.span.0 - NEAR_MISS && t <= self.span.1 + NEAR_MISS
-    }
-
-    /// Is this event of any use to the correlation?
-    pub fn keep(&self, ev: &Event) -> bool {
-        match &ev.kind {
-            // Kept a day either side: a deny of the scanner just outside a window is the usual
-            // sign of a zone or clock error, and the report says so.
-            EventKind::FirewallDeny(d) => self.is_scanner(d.src) && self.near_span(ev.time),
-            EventKind::IpsAlert(a) => self.is_scanner(a.src) && self.near_span(ev.time),
-            EventKind::Flow(f) => self.is_scanner(f.src) && self.near_span(ev.time),
-            EventKind::RateLimit(r) => {
-                r.src.is_none_or(|s| self.is_scanner(s)) && self.in_span(ev.time)
-            }
-            EventKind::Ban(b) => self.is_scanner(b.ip) && ev.time <= self.span.1,
-            EventKind::Listening(_) => true,
-            // A service's or host's return is looked for up to an hour after the window.
-            EventKind::Lifecycle(_) | EventKind::Boot(_) => {
-                ev.time >= self.span.0 && ev.time <= self.span.1 + AFTERMATH
-            }
-            EventKind::Shutdown(_) | EventKind::Overload(_) => self.in_span(ev.time),
-        }
-    }
-
-    /// Prefilter automata: scanner addresses as logs write them, plus the lifecycle keywords for
-    /// syslog. `None` when an address range is too wide to spell out (then every line is parsed).
+    /// Prefilter automata: scanner addresses as logs write them, plus the words each format's
+    /// registry entry lists. `None` when an address range is too wide to spell out (then every line
+    /// is parsed).
     pub fn prefilter(&self) -> Option<Prefilter> {
         let mut addrs: Vec<String> = Vec::new();
         for net in &self.scanner_nets {
             addrs.extend(address_patterns(net)?);
         }
-        let build = |pats: &[String]| {
+        // With no scanner address known, network lines cannot be matched anyway.
+        if addrs.is_empty() {
+            addrs.push("\u{0}no scanner address\u{0}".into());
+        }
+        let build = |extra: &mut dyn Iterator<Item = &str>| {
+            let pats: Vec<String> = addrs
+                .iter()
+                .cloned()
+                .chain(extra.map(str::to_string))
+                .collect();
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(pats)
                 .ok()
         };
-        let mut with_kw = addrs.clone();
-        with_kw.extend(
-            KEYWORDS
-                .iter()
-                .chain(LISTEN_KEYWORDS)
-                .map(|k| k.to_string()),
-        );
-        let mut quiet = addrs.clone();
-        quiet.extend(LISTEN_KEYWORDS.iter().map(|k| k.to_string()));
-        let mut with_headers = addrs.clone();
-        with_headers.extend(["#separator".to_string(), "#fields".to_string()]);
-        // With no scanner address known, network lines cannot be matched anyway.
-        if addrs.is_empty() {
-            addrs.push("\u{0}no scanner address\u{0}".into());
+        let mut filters = Vec::new();
+        for &format in LogFormat::ALL {
+            let words = format.words();
+            let main = build(
+                &mut words
+                    .iter()
+                    .flat_map(|w| w.near_scan.iter().chain(w.always))
+                    .chain(format.header_prefixes())
+                    .copied(),
+            )?;
+            let quiet = if words.iter().any(|w| !w.near_scan.is_empty()) {
+                Some(build(
+                    &mut words
+                        .iter()
+                        .flat_map(|w| w.always)
+                        .chain(format.header_prefixes())
+                        .copied(),
+                )?)
+            } else {
+                None
+            };
+            filters.push(FormatFilter {
+                format,
+                main,
+                quiet,
+            });
         }
-        Some(Prefilter {
-            addresses: build(&addrs)?,
-            syslog: build(&with_kw)?,
-            headers: build(&with_headers)?,
-            quiet_syslog: build(&quiet)?,
-        })
+        Some(Prefilter { filters })
     }
 }
 
@@ -255,43 +162,11 @@ fn expanded_v6(a: &std::net::Ipv6Addr) -> String {
         .join(":")
 }
 
-/// Per-source accounting and what the source tells about coverage.
-#[derive(Debug, Clone, Default)]
-pub struct SourceStats {
-    pub display: String,
-    pub format: String,
-    pub lines: u64,
-    /// Lines the parser framed (with or without an event).
-    pub parsed: u64,
-    /// Lines the prefilter skipped.
-    pub ignored: u64,
-    pub malformed: u64,
-    /// Events the parser produced (before the query's relevance filter).
-    pub events: u64,
-    pub tz: Option<String>,
-    pub offset: Option<Duration>,
-    pub first_time: Option<DateTime<Utc>>,
-    pub last_time: Option<DateTime<Utc>>,
-    /// Host names the source's lines carry (syslog HOSTNAME), capped.
-    pub hostnames: BTreeSet<String>,
-    /// A read error (the source is then partial).
-    pub error: Option<String>,
-}
-
-/// An event with where it came from.
-#[derive(Debug, Clone)]
-pub struct LocatedEvent {
-    /// Index into the sources list.
-    pub source: usize,
-    pub line: u64,
-    pub event: Event,
-    /// The original line, control characters removed, capped (empty without a query).
-    pub text: String,
-}
-
 /// A log source to read.
 pub struct LogSource<'a> {
     pub input: &'a SourceInput,
+    /// Why the format was chosen (detection's reason), for `-v`.
+    pub detection: Option<String>,
     /// The log format, or `None` for a tar archive whose members are sniffed one by one.
     pub format: Option<LogFormat>,
 }
@@ -340,10 +215,10 @@ impl Reading<'_> {
         let query = self.query;
         // Lifecycle, boot and overload events only matter inside the scan's span (a service's
         // return up to AFTERMATH after it): outside, a block needs only the quiet automaton.
-        let busy = query.map(|q| (q.span.0 - QUIET_MARGIN, q.span.1 + AFTERMATH + QUIET_MARGIN));
+        let busy = query.map(|q| (q.span.0 - QUIET_MARGIN, q.span.1 + q.after + QUIET_MARGIN));
         let side = move |line: &[u8]| -> Option<lines::Side> {
             let (from, to) = busy?;
-            let t = line_time(format, line, &ctx)?;
+            let t = format.line_time(line, &ctx)?;
             let t = offset.map_or(t, |o| t - o);
             Some(if t < from {
                 lines::Side::Less
@@ -353,11 +228,13 @@ impl Reading<'_> {
                 lines::Side::Equal
             })
         };
-        let filter = self.prefilter.map(|p| lines::Filter {
-            main: p.for_format(format),
-            quiet: matches!(format, LogFormat::Syslog | LogFormat::JournaldJson)
-                .then_some((&p.quiet_syslog, &side as lines::SideOf<'_>)),
-        });
+        let filter = self
+            .prefilter
+            .and_then(|p| p.for_format(format))
+            .map(|(main, quiet)| lines::Filter {
+                main,
+                quiet: quiet.map(|q| (q, &side as lines::SideOf<'_>)),
+            });
         let mut stats = SourceStats {
             display: display.to_string(),
             format: format.name().to_string(),
@@ -367,15 +244,17 @@ impl Reading<'_> {
         };
         let mut events = Vec::new();
         let mut hosts = BTreeSet::new();
+        let mut observers = std::collections::BTreeMap::new();
         let mut parsed = 0u64;
         let mut malformed = 0u64;
         let mut produced = 0u64;
         let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
-        let mut parser = SourceParser::new(format);
+        let mut parser = format.parser();
         let on_line = |n: u64, line: &[u8]| match parser.parse(line, &ctx) {
             Ok(Some(mut ev)) => {
                 parsed += 1;
                 produced += 1;
+                *observers.entry(ev.observer).or_insert(0u64) += 1;
                 ev.time = correct(ev.time);
                 if hosts.len() < HOSTS_CAP
                     && let Some(h) = &ev.host
@@ -407,16 +286,17 @@ impl Reading<'_> {
         stats.malformed = malformed + c.overlong;
         stats.parsed = parsed;
         stats.ignored = c.lines - c.selected - c.overlong;
-        stats.first_time = line_time(format, &c.first_line, &ctx).map(correct);
-        stats.last_time = line_time(format, &c.last_line, &ctx).map(correct);
+        stats.first_time = format.line_time(&c.first_line, &ctx).map(correct);
+        stats.last_time = format.line_time(&c.last_line, &ctx).map(correct);
         for l in [&c.first_line, &c.last_line] {
-            if let Some(h) = line_host(format, l) {
+            if let Some(h) = format.line_host(l) {
                 hosts.insert(h);
             }
         }
         stats.error = err.map(|e| e.to_string());
         stats.events = produced;
         stats.hostnames = hosts;
+        stats.observers = observers;
         Part { stats, events }
     }
 
@@ -428,8 +308,11 @@ impl Reading<'_> {
             let display = format!("{}!{}", input.display, name);
             let forced = first_match(&self.cfg.format_of, &display).map(|r| r.value);
             match sniff(head, forced) {
-                Kind::Log(format) => {
-                    parts.push(self.stream(&display, format, Ok(head.chain(rest)), Range::WHOLE))
+                Kind::Log(format, d) => {
+                    let mut part =
+                        self.stream(&display, format, Ok(head.chain(rest)), Range::WHOLE);
+                    part.stats.detection = d.map(|d| d.reason);
+                    parts.push(part)
                 }
                 kind => {
                     // The archive reader skips the rest of the member.
@@ -438,9 +321,13 @@ impl Reading<'_> {
                             display,
                             // Scan reports in archives are read before the logs (when no scan is
                             // given outside); here they are only listed.
-                            format: match kind {
-                                Kind::Nessus => "nessus".into(),
+                            format: match &kind {
+                                Kind::Scan(f) => f.name().into(),
                                 _ => "unrecognised".into(),
+                            },
+                            detection: match kind {
+                                Kind::Unrecognised(why) => Some(why),
+                                _ => None,
                             },
                             ..Default::default()
                         },
@@ -502,6 +389,10 @@ fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar)
             },
         ),
     };
+    let mut part = part;
+    if task.chunk == 0 {
+        part.stats.detection.clone_from(&src.detection);
+    }
     TaskOut {
         chunk: task.chunk,
         parts: vec![part],
@@ -547,7 +438,7 @@ pub fn run_with(
     };
     let mut tasks = Vec::new();
     for (i, s) in sources.iter().enumerate() {
-        if s.format.is_some_and(|f| !SourceParser::is_stateful(f))
+        if s.format.is_some_and(|f| !f.is_stateful())
             && s.input.compression == Compression::None
             && s.input.size > chunk_bytes
         {
@@ -647,6 +538,9 @@ fn merge(into: &mut SourceStats, o: &SourceStats) {
     if into.error.is_none() {
         into.error.clone_from(&o.error);
     }
+    for (k, n) in &o.observers {
+        *into.observers.entry(k).or_insert(0) += n;
+    }
 }
 
 #[cfg(test)]
@@ -654,11 +548,19 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use chrono::TimeZone;
+    use portmortem_parsers::EventKind;
 
     use super::*;
 
+    /// The syslog family's prefilter words, as the registry lists them.
     fn keywords() -> AhoCorasick {
-        AhoCorasick::new(KEYWORDS.iter().chain(LISTEN_KEYWORDS)).unwrap()
+        let words = portmortem_parsers::syslog::FORMAT.words();
+        AhoCorasick::new(
+            words
+                .iter()
+                .flat_map(|w| w.near_scan.iter().chain(w.always)),
+        )
+        .unwrap()
     }
 
     /// Lines the syslog parser turns into a non-network event must pass the keyword prefilter.

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ipnet::IpNet;
 use portmortem_parsers::Proto;
-use portmortem_parsers::scan::{ScanReport, ScanState, nessus};
+use portmortem_parsers::scan::{ScanFormat, ScanReport, ScanState};
 
 use crate::read::SourceInput;
 
@@ -21,22 +21,24 @@ pub struct LoadedScan {
     pub report: ScanReport,
 }
 
-/// Read a Nessus report (streamed).
-pub fn load_nessus(input: &SourceInput, scan_tz: Tz) -> Result<LoadedScan> {
+/// Read a scan report of `format` (streamed).
+pub fn load_scan(input: &SourceInput, format: ScanFormat, scan_tz: Tz) -> Result<LoadedScan> {
     let r = input
         .open()
         .with_context(|| format!("cannot open {}", input.display))?;
-    let report = nessus::parse_nessus(std::io::BufReader::with_capacity(256 * 1024, r), scan_tz)
-        .with_context(|| format!("cannot read Nessus report {}", input.display))?;
+    let mut r = std::io::BufReader::with_capacity(256 * 1024, r);
+    let report = format
+        .read(&mut r, scan_tz)
+        .with_context(|| format!("cannot read {format} report {}", input.display))?;
     Ok(LoadedScan {
         file: input.display.clone(),
         report,
     })
 }
 
-/// Nessus reports among the members of a tar archive, named `archive!member`; read straight from
+/// Scan reports among the members of a tar archive, named `archive!member`; read straight from
 /// the archive stream. Returns the reports and (display, message) errors.
-pub fn nessus_in_archive(
+pub fn scans_in_archive(
     archive: &SourceInput,
     scan_tz: Tz,
 ) -> (Vec<LoadedScan>, Vec<(String, String)>) {
@@ -46,14 +48,14 @@ pub fn nessus_in_archive(
         archive,
         &indicatif::ProgressBar::hidden(),
         |name, head, rest| {
-            if !nessus::looks_like_nessus(head) {
+            let Some(format) = ScanFormat::detect(head) else {
                 return;
-            }
+            };
             let file = format!("{}!{}", archive.display, name);
-            let reader = std::io::BufReader::with_capacity(256 * 1024, head.chain(rest));
-            match nessus::parse_nessus(reader, scan_tz) {
+            let mut reader = std::io::BufReader::with_capacity(256 * 1024, head.chain(rest));
+            match format.read(&mut reader, scan_tz) {
                 Ok(report) => found.push(LoadedScan { file, report }),
-                Err(e) => errors.push((file, format!("cannot read Nessus report: {e}"))),
+                Err(e) => errors.push((file, format!("cannot read {format} report: {e}"))),
             }
         },
     );

@@ -4,19 +4,21 @@
 
 use chrono::{TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
-use portmortem_parsers::{LogFormat, SourceParser, TimeContext, detect_log_format, parse_line};
+use portmortem_parsers::{LogFormat, TimeContext, detect, parse_line};
 
 fuzz_target!(|data: &[u8]| {
     let ctx = TimeContext::new(
         chrono_tz::Europe::Berlin,
         Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
     );
-    let _ = detect_log_format(data);
-    for format in LogFormat::ALL {
-        let mut parser = SourceParser::new(format);
+    let _ = detect(data);
+    for &format in LogFormat::ALL {
+        let mut parser = format.parser();
         for line in data.split(|&b| b == b'\n') {
             let _ = parser.parse(line, &ctx);
             let _ = parse_line(format, line, &ctx);
+            let _ = format.line_time(line, &ctx);
+            let _ = format.line_host(line);
         }
     }
 });

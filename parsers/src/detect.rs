@@ -1,201 +1,140 @@
-//! Log format detection from a file's first bytes.
+//! Log format detection by content: every registered format scores each sampled line (see
+//! [`Score`]); the format that best explains most lines wins. Comment lines (`#…`) that no format
+//! claims and blank lines do not count, so a file that opens with noise is still recognised.
 
-use serde::Serialize;
+pub use crate::registry::{LogFormat, Score};
 
-/// Line-oriented log formats the parsers read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LogFormat {
-    /// RFC 3164 / RFC 5424 / rsyslog ISO 8601 syslog, kernel netfilter lines included.
-    Syslog,
-    /// ulogd2 LOGEMU netfilter log (syslog-like header, no `kernel:` tag).
-    Ulogd,
-    /// Suricata eve.json (one JSON object per line).
-    SuricataEve,
-    /// fail2ban's own log (`/var/log/fail2ban.log`).
-    Fail2ban,
-    /// `journalctl -o json`.
-    JournaldJson,
-    /// Wazuh / OSSEC `active-responses.log`.
-    WazuhAr,
-    /// CrowdSec's `crowdsec.log`.
-    Crowdsec,
-    /// Zeek `conn.log` (TSV with a `#fields` header, or JSON).
-    ZeekConn,
+/// Lines looked at, at most (the head a caller passes is usually 64 KiB).
+pub const SAMPLE_LINES: usize = 1000;
+
+/// What detection found, and why (for `-v`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    pub format: Option<LogFormat>,
+    /// Lines sampled (blank and unclaimed comment lines excluded).
+    pub sampled: usize,
+    /// Lines the winning format explained best.
+    pub matched: usize,
+    /// Of those, lines with content only that format writes.
+    pub claimed: usize,
+    /// One sentence: why this format, or why none.
+    pub reason: String,
 }
 
-impl LogFormat {
-    pub fn name(self) -> &'static str {
-        match self {
-            LogFormat::Syslog => "syslog",
-            LogFormat::Ulogd => "ulogd",
-            LogFormat::SuricataEve => "suricata_eve",
-            LogFormat::Fail2ban => "fail2ban",
-            LogFormat::JournaldJson => "journald_json",
-            LogFormat::WazuhAr => "wazuh_ar",
-            LogFormat::Crowdsec => "crowdsec",
-            LogFormat::ZeekConn => "zeek_conn",
-        }
-    }
-
-    /// What the format is, for `portmortem formats`.
-    pub fn describe(self) -> &'static str {
-        match self {
-            LogFormat::Syslog => {
-                "RFC 3164 / RFC 5424 / rsyslog ISO 8601 syslog: netfilter/UFW/firewalld kernel lines, Cisco ASA/FTD denies and shuns, pfSense/OPNsense filterlog, PAN-OS TRAFFIC/THREAT, Junos RT_FLOW denies, systemd lifecycle, kernel OOM/segfault/SYN flood/conntrack/reboot, sshd/apache/mysql/postgres, Windows SCM 7036 and fail2ban relayed"
-            }
-            LogFormat::Ulogd => "ulogd2 LOGEMU netfilter log (no kernel: tag)",
-            LogFormat::SuricataEve => "Suricata eve.json: alert (blocked/allowed) and drop events",
-            LogFormat::Fail2ban => "fail2ban.log: Ban, Restore Ban, Unban",
-            LogFormat::JournaldJson => {
-                "journalctl -o json: the same events as syslog, from MESSAGE with SYSLOG_IDENTIFIER as the tag"
-            }
-            LogFormat::WazuhAr => {
-                "Wazuh/OSSEC active-responses.log: firewall-drop/host-deny add and delete (old and 4.x JSON)"
-            }
-            LogFormat::Crowdsec => "crowdsec.log: ban decisions (scenario, duration)",
-            LogFormat::ZeekConn => {
-                "Zeek conn.log (TSV or JSON): connection attempts with no reply (S0) or rejected (REJ)"
-            }
-        }
-    }
-
-    /// One real-looking line that yields an event (checked by a test).
-    pub fn example(self) -> &'static str {
-        match self {
-            LogFormat::Syslog => {
-                "Nov 20 02:13:44 web01 kernel: [815906.331870] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=52011 DF PROTO=TCP SPT=40422 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0"
-            }
-            LogFormat::Ulogd => {
-                "Nov 20 02:13:44 fw01  IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0"
-            }
-            LogFormat::SuricataEve => {
-                r#"{"timestamp":"2026-11-20T02:18:44.571203+0000","event_type":"alert","src_ip":"203.0.113.5","src_port":53310,"dest_ip":"192.0.2.50","dest_port":22,"proto":"TCP","alert":{"action":"blocked","signature_id":2001219,"signature":"ET SCAN Potential SSH Scan"}}"#
-            }
-            LogFormat::Fail2ban => {
-                "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5"
-            }
-            LogFormat::JournaldJson => {
-                r#"{"__REALTIME_TIMESTAMP":"1795140464000000","_HOSTNAME":"db01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Stopped mysql.service - MySQL Community Server."}"#
-            }
-            LogFormat::WazuhAr => {
-                "Fri Nov 20 02:10:08 UTC 2026 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.5 1795140608.94657 5712"
-            }
-            LogFormat::Crowdsec => {
-                r#"time="2026-11-20T02:10:08Z" level=info msg="crowdsecurity/ssh-bf by ip 203.0.113.5 (FR/16276) : 4h ban on Ip 203.0.113.5""#
-            }
-            LogFormat::ZeekConn => {
-                r#"{"ts":1795140608.25,"uid":"C1","id.orig_h":"203.0.113.5","id.orig_p":40000,"id.resp_h":"192.0.2.10","id.resp_p":443,"proto":"tcp","conn_state":"S0"}"#
-            }
-        }
-    }
-
-    pub fn from_name(s: &str) -> Option<LogFormat> {
-        match s {
-            "syslog" => Some(LogFormat::Syslog),
-            "ulogd" | "netfilter" => Some(LogFormat::Ulogd),
-            "suricata_eve" | "eve" | "suricata" => Some(LogFormat::SuricataEve),
-            "fail2ban" => Some(LogFormat::Fail2ban),
-            "journald_json" | "journald" => Some(LogFormat::JournaldJson),
-            "wazuh_ar" | "wazuh" => Some(LogFormat::WazuhAr),
-            "crowdsec" => Some(LogFormat::Crowdsec),
-            "zeek_conn" | "zeek" | "bro" => Some(LogFormat::ZeekConn),
-            _ => None,
-        }
-    }
-
-    pub const ALL: [LogFormat; 8] = [
-        LogFormat::Syslog,
-        LogFormat::Ulogd,
-        LogFormat::SuricataEve,
-        LogFormat::Fail2ban,
-        LogFormat::JournaldJson,
-        LogFormat::WazuhAr,
-        LogFormat::Crowdsec,
-        LogFormat::ZeekConn,
-    ];
-}
-
-/// Guess a log format from the first bytes of a file (a few KB are plenty). Looks at up to 20
-/// non-empty, non-comment lines and returns the format most of them frame as.
-pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
-    let mut syslog = 0usize;
-    let mut ulogd = 0usize;
-    let mut eve = 0usize;
-    let mut f2b = 0usize;
-    let mut journal = 0usize;
-    let mut wazuh = 0usize;
-    let mut crowdsec = 0usize;
-    let mut zeek = 0usize;
-    let mut seen = 0usize;
+/// Detect the format of a file from its first bytes.
+pub fn detect(head: &[u8]) -> Detection {
+    let formats = LogFormat::ALL;
+    let mut wins = vec![0usize; formats.len()];
+    let mut claims = vec![0usize; formats.len()];
+    let mut sampled = 0usize;
     // The last line of a head sample may be cut short: drop it unless the head is the whole file.
     let lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
-    for line in lines.iter().take(lines.len().saturating_sub(1).max(1)) {
+    let whole = lines.len().saturating_sub(1).max(1);
+    for line in lines.iter().take(whole) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let trimmed = line.trim_ascii_start();
-        // A conn.log header names its fields: that decides, whatever the data lines look like.
-        if trimmed.starts_with(b"#") && crate::ids::zeek::looks_like_conn(trimmed) {
-            return Some(LogFormat::ZeekConn);
-        }
-        if trimmed.is_empty() || trimmed.starts_with(b"#") {
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        seen += 1;
-        if seen > 20 {
+        let (best, score) = formats
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i, (f.spec().detect)(line)))
+            .fold(
+                (0, Score::No),
+                |acc, (i, s)| if s > acc.1 { (i, s) } else { acc },
+            );
+        if score == Score::Decides {
+            return Detection {
+                format: Some(formats[best]),
+                sampled: sampled + 1,
+                matched: 1,
+                claimed: 1,
+                reason: format!(
+                    "a header line only {} writes: {}",
+                    formats[best].name(),
+                    String::from_utf8_lossy(&line[..line.len().min(60)])
+                ),
+            };
+        }
+        if score == Score::No && line.trim_ascii_start().starts_with(b"#") {
+            continue;
+        }
+        sampled += 1;
+        if score > Score::No {
+            wins[best] += 1;
+            if score >= Score::Claims {
+                claims[best] += 1;
+            }
+        }
+        if sampled >= SAMPLE_LINES {
             break;
         }
-        if trimmed.starts_with(b"{") {
-            if crate::ids::zeek::looks_like_conn(trimmed) {
-                zeek += 1;
-            } else if memchr::memmem::find(trimmed, b"\"event_type\"").is_some() {
-                eve += 1;
-            } else if memchr::memmem::find(trimmed, b"\"__REALTIME_TIMESTAMP\"").is_some() {
-                journal += 1;
-            }
-            continue;
-        }
-        if crate::ban::fail2ban::looks_native(trimmed) {
-            f2b += 1;
-            continue;
-        }
-        if crate::ban::wazuh::looks_native(trimmed) {
-            wazuh += 1;
-            continue;
-        }
-        if crate::ban::crowdsec::looks_native(trimmed) {
-            crowdsec += 1;
-            continue;
-        }
-        if let Some(h) = crate::syslog::header::parse_header(line) {
-            let has_nf = memchr::memmem::find(h.msg, b"IN=").is_some()
-                && memchr::memmem::find(h.msg, b"SRC=").is_some();
-            if has_nf && h.app.is_none() {
-                ulogd += 1;
-            } else if h.app.is_some() || has_nf {
-                // A timestamp and a word are not enough: W3C logs (`2026-11-20 02:13:44 DROP TCP
-                // …`, Windows Firewall) would frame too. Syslog lines carry a `tag:`.
-                syslog += 1;
-            }
-        }
     }
-    let best = [
-        (eve, LogFormat::SuricataEve),
-        (f2b, LogFormat::Fail2ban),
-        (journal, LogFormat::JournaldJson),
-        (wazuh, LogFormat::WazuhAr),
-        (crowdsec, LogFormat::Crowdsec),
-        (zeek, LogFormat::ZeekConn),
-        (syslog + ulogd, LogFormat::Syslog),
-    ]
-    .into_iter()
-    .max_by_key(|(n, _)| *n)?;
-    if best.0 == 0 || best.0 * 2 < seen.min(20) {
-        return None;
+    let Some(best) = (0..formats.len())
+        .rev()
+        .max_by_key(|&i| (wins[i], claims[i]))
+    else {
+        return undetected(0, "the file is empty".into());
+    };
+    let f = formats[best];
+    let (n, c) = (wins[best], claims[best]);
+    if sampled == 0 {
+        return undetected(0, "no lines to look at (empty, or only comments)".into());
     }
-    if best.1 == LogFormat::Syslog && ulogd > syslog {
-        return Some(LogFormat::Ulogd);
+    if n == 0 {
+        return undetected(
+            sampled,
+            format!("none of {sampled} sampled lines frames as any known format"),
+        );
     }
-    Some(best.1)
+    // Noise at the top of a file (banners, other programs' lines) is common; a third will do.
+    if n * 3 < sampled {
+        return undetected(
+            sampled,
+            format!(
+                "only {n} of {sampled} sampled lines look like {} (a third are needed)",
+                f.name()
+            ),
+        );
+    }
+    if c == 0 && !f.spec().framing_suffices {
+        return undetected(
+            sampled,
+            format!(
+                "{n} of {sampled} lines share {}'s framing, but none has content only it writes",
+                f.name()
+            ),
+        );
+    }
+    Detection {
+        format: Some(f),
+        sampled,
+        matched: n,
+        claimed: c,
+        reason: if c > 0 {
+            format!(
+                "{n} of {sampled} sampled lines are {} ({c} with content only it writes)",
+                f.name()
+            )
+        } else {
+            format!("{n} of {sampled} sampled lines frame as {}", f.name())
+        },
+    }
+}
+
+fn undetected(sampled: usize, reason: String) -> Detection {
+    Detection {
+        format: None,
+        sampled,
+        matched: 0,
+        claimed: 0,
+        reason,
+    }
+}
+
+/// Guess a log format from the first bytes of a file (a few KB are plenty).
+pub fn detect_log_format(head: &[u8]) -> Option<LogFormat> {
+    detect(head).format
 }
 
 #[cfg(test)]
@@ -213,7 +152,7 @@ mod tests {
     #[test]
     fn every_example_is_detected_and_yields_an_event() {
         let ctx = crate::TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap());
-        for f in LogFormat::ALL {
+        for &f in LogFormat::ALL {
             let line = f.example();
             let ev = crate::parse_line(f, line.as_bytes(), &ctx);
             assert!(matches!(ev, Ok(Some(_))), "{f:?}: {ev:?}");
@@ -221,5 +160,35 @@ mod tests {
             assert_eq!(detect_log_format(file.as_bytes()), Some(f), "{f:?}");
             assert_eq!(LogFormat::from_name(f.name()), Some(f));
         }
+    }
+
+    #[test]
+    fn noise_at_the_top_does_not_hide_the_format() {
+        let mut file = String::new();
+        for i in 0..30 {
+            file.push_str(&format!("banner line {i} of some wrapper script\n"));
+        }
+        for _ in 0..40 {
+            file.push_str(crate::ban::fail2ban::FORMAT.example());
+            file.push('\n');
+        }
+        let d = detect(file.as_bytes());
+        assert_eq!(d.format, Some(crate::ban::fail2ban::FORMAT), "{}", d.reason);
+        assert_eq!((d.sampled, d.matched), (70, 40));
+    }
+
+    #[test]
+    fn shared_framing_alone_is_not_enough() {
+        // logrus lines of some other Go daemon: CrowdSec's framing, none of its content.
+        let other = b"time=\"2022-10-10T20:23:14Z\" level=info msg=\"Stopping /docker : 0123\"\ntime=\"2022-10-10T20:23:15Z\" level=info msg=\"Stopping /ntp : 0123\"\n";
+        let d = detect(other);
+        assert_eq!(d.format, None, "{}", d.reason);
+        assert!(d.reason.contains("crowdsec"), "{}", d.reason);
+    }
+
+    #[test]
+    fn undetected_says_why() {
+        assert!(detect(b"").reason.contains("no lines"));
+        assert!(detect(b"hello\nworld\n").reason.contains("none of 2"));
     }
 }

@@ -15,6 +15,10 @@ pub struct Event {
     /// Host named by the line itself (syslog HOSTNAME, journald `_HOSTNAME`, …), as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// The control or program that logged it: a format's or payload's name (`cisco_asa`,
+    /// `netfilter`, `fail2ban`, `systemd`). Advice is written in its terms.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub observer: &'static str,
     #[serde(flatten)]
     pub kind: EventKind,
 }

@@ -13,6 +13,28 @@ use serde_json::Value;
 
 use crate::{Event, ParseError, TimeContext, syslog};
 
+/// `journalctl -o json`.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "journald_json",
+    aliases: &["journald", "journal"],
+    description: "journalctl -o json: the same payloads as syslog, from MESSAGE with SYSLOG_IDENTIFIER as the tag",
+    example: r#"{"__REALTIME_TIMESTAMP":"1795140464000000","_HOSTNAME":"db01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Stopped mysql.service - MySQL Community Server."}"#,
+    detect: |line| {
+        let t = line.trim_ascii_start();
+        if t.starts_with(b"{") && memchr::memmem::find(t, b"\"__REALTIME_TIMESTAMP\"").is_some() {
+            crate::Score::Claims
+        } else {
+            crate::Score::No
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Lines(parse_json_line),
+    line_time: |l, _| line_time(l),
+    line_host: |l| crate::json_str_field(l, b"\"_HOSTNAME\"").map(str::to_string),
+    words: &crate::syslog::payload::WORDS,
+    header_prefixes: &[],
+});
+
 #[derive(Deserialize)]
 struct Record<'a> {
     #[serde(rename = "__REALTIME_TIMESTAMP", borrow)]
@@ -69,10 +91,11 @@ pub fn parse_json_line(line: &[u8], _ctx: &TimeContext) -> Result<Option<Event>,
         _ => rec.comm.as_deref(),
     };
     let pid = rec.pid.as_deref().and_then(|p| p.parse().ok());
-    let kind = syslog::classify(app, pid, &msg)?;
-    Ok(kind.map(|kind| Event {
+    let found = syslog::classify_observed(app, pid, &msg)?;
+    Ok(found.map(|(kind, observer)| Event {
         time,
         host: rec.hostname.map(|h| h.into_owned()),
+        observer,
         kind,
     }))
 }

@@ -32,14 +32,14 @@ proptest! {
 
     #[test]
     fn no_line_parser_panics(line in near_lines()) {
-        for f in LogFormat::ALL {
+        for &f in LogFormat::ALL {
             let _ = parse_line(f, &line, &ctx());
         }
     }
 
     #[test]
     fn no_line_parser_panics_on_noise(line in prop::collection::vec(any::<u8>(), 0..300)) {
-        for f in LogFormat::ALL {
+        for &f in LogFormat::ALL {
             let _ = parse_line(f, &line, &ctx());
         }
     }
@@ -53,7 +53,7 @@ proptest! {
             "{} {:>2} {:02}:{:02}:{:02} web01 systemd[1]: Stopped nginx.service - nginx.",
             t.format("%b"), t.day(), t.hour(), t.minute(), t.second()
         );
-        let ev = parse_line(LogFormat::Syslog, line.as_bytes(), &TimeContext::utc(reference))
+        let ev = parse_line(portmortem_parsers::syslog::FORMAT, line.as_bytes(), &TimeContext::utc(reference))
             .unwrap()
             .unwrap();
         prop_assert_eq!(ev.time, t);

@@ -4,9 +4,7 @@
 mod common;
 
 use chrono::{TimeZone, Utc};
-use portmortem_parsers::{
-    BanAction, EventKind, LogFormat, TimeContext, detect_log_format, parse_line,
-};
+use portmortem_parsers::{BanAction, EventKind, TimeContext, detect_log_format, parse_line};
 
 /// (action, scope, address) of each ban line.
 type Bans = Vec<(BanAction, String, String)>;
@@ -15,11 +13,15 @@ type Bans = Vec<(BanAction, String, String)>;
 fn bans(rel: &str, year: i32) -> Option<(Bans, usize, usize)> {
     let path = common::realworld(rel)?;
     let data = std::fs::read(path).unwrap();
-    assert_eq!(detect_log_format(&data), Some(LogFormat::WazuhAr), "{rel}");
+    assert_eq!(
+        detect_log_format(&data),
+        Some(portmortem_parsers::ban::wazuh::FORMAT),
+        "{rel}"
+    );
     let ctx = TimeContext::utc(Utc.with_ymd_and_hms(year, 6, 1, 0, 0, 0).unwrap());
     let (mut out, mut none, mut errors) = (Vec::new(), 0, 0);
     for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-        match parse_line(LogFormat::WazuhAr, line, &ctx) {
+        match parse_line(portmortem_parsers::ban::wazuh::FORMAT, line, &ctx) {
             Ok(Some(ev)) => match ev.kind {
                 EventKind::Ban(b) => {
                     out.push((b.action, b.scope.unwrap_or_default(), b.ip.to_string()))

@@ -6,9 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};
-use portmortem_parsers::{
-    BanAction, EventKind, LogFormat, TimeContext, detect_log_format, parse_line,
-};
+use portmortem_parsers::{BanAction, EventKind, TimeContext, detect_log_format, parse_line};
 
 fn corpus_file(rel: &str) -> Option<PathBuf> {
     common::realworld(rel)
@@ -20,7 +18,10 @@ fn recidive_test_log_bans_and_unbans() {
         return;
     };
     let data = std::fs::read(&path).unwrap();
-    assert_eq!(detect_log_format(&data), Some(LogFormat::Fail2ban));
+    assert_eq!(
+        detect_log_format(&data),
+        Some(portmortem_parsers::ban::fail2ban::FORMAT)
+    );
     let ctx = TimeContext::utc(Utc.with_ymd_and_hms(2006, 2, 13, 0, 0, 0).unwrap());
     let (mut bans, mut unbans, mut errors) = (Vec::new(), 0, 0);
     for line in data.split(|b| *b == b'\n') {
@@ -28,7 +29,7 @@ fn recidive_test_log_bans_and_unbans() {
         if line.is_empty() || line.starts_with(b"#") {
             continue;
         }
-        match parse_line(LogFormat::Fail2ban, line, &ctx) {
+        match parse_line(portmortem_parsers::ban::fail2ban::FORMAT, line, &ctx) {
             Ok(Some(ev)) => match ev.kind {
                 EventKind::Ban(b) if b.action == BanAction::Ban => {
                     bans.push(b.scope.unwrap_or_default())

@@ -82,9 +82,8 @@ fn defectdojo_v_unknown_recheck() {
             assert_eq!(ports, [135, 3389, 80], "{}", h.name);
         }
         assert!(
-            h.affected
-                .iter()
-                .all(|a| a.state == ScanState::Unresponsive && a.protocol == portmortem_parsers::Proto::Tcp)
+            h.affected.iter().all(|a| a.state == ScanState::Unresponsive
+                && a.protocol == portmortem_parsers::Proto::Tcp)
         );
         assert!(!h.recheck_ports_unknown);
         assert_eq!(h.scanner_ip, Some(ip("172.16.138.174")));
@@ -97,7 +96,10 @@ fn defectdojo_v_unknown_recheck() {
     assert_eq!(h.ip, Some(ip("10.31.112.29")));
     assert_eq!(h.hostnames, ["qa3app09"]);
     assert_eq!(h.end, Some(at("2013-07-01T11:40:48Z")));
-    assert!(h.open_ports.contains(&(3389, portmortem_parsers::Proto::Tcp)));
+    assert!(
+        h.open_ports
+            .contains(&(3389, portmortem_parsers::Proto::Tcp))
+    );
     assert_eq!(
         h.services
             .get(&(3389, portmortem_parsers::Proto::Tcp))

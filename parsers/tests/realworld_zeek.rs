@@ -5,14 +5,14 @@
 mod common;
 
 use chrono::{TimeZone, Utc};
-use portmortem_parsers::{LogFormat, SourceParser, TimeContext, detect_log_format};
+use portmortem_parsers::{LogFormat, TimeContext, detect_log_format};
 
 fn read(rel: &str) -> Option<(Option<LogFormat>, usize, usize, usize)> {
     let path = common::realworld(rel)?;
     let data = std::fs::read(path).unwrap();
     let format = detect_log_format(&data);
     let ctx = TimeContext::utc(Utc.with_ymd_and_hms(2018, 1, 1, 0, 0, 0).unwrap());
-    let mut p = SourceParser::new(LogFormat::ZeekConn);
+    let mut p = portmortem_parsers::ids::zeek::FORMAT.parser();
     let (mut data_lines, mut events, mut errors) = (0, 0, 0);
     for line in data.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
         if !line.starts_with(b"#") {
@@ -38,7 +38,7 @@ fn conn_logs_tsv_and_json() {
         let Some((format, data_lines, events, errors)) = read(rel) else {
             return;
         };
-        assert_eq!(format, Some(LogFormat::ZeekConn), "{rel}");
+        assert_eq!(format, Some(portmortem_parsers::ids::zeek::FORMAT), "{rel}");
         assert_eq!((data_lines, events, errors), (lines, 0, 0), "{rel}");
     }
 }
@@ -49,5 +49,8 @@ fn other_zeek_logs_are_not_conn_logs() {
         return;
     };
     let data = std::fs::read(path).unwrap();
-    assert_ne!(detect_log_format(&data), Some(LogFormat::ZeekConn));
+    assert_ne!(
+        detect_log_format(&data),
+        Some(portmortem_parsers::ids::zeek::FORMAT)
+    );
 }

@@ -2,8 +2,8 @@
 
 use super::rules::{Candidate, fmt_t};
 use super::{Cause, World};
-use portmortem_parsers::BanTool;
 use crate::scan::PortCase;
+use portmortem_parsers::BanTool;
 
 fn scanners(case: &PortCase) -> String {
     if case.scanner_nets.is_empty() {

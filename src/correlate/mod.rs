@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub mod attribute;
+pub mod interest;
 pub mod rules;
 pub mod services;
 
@@ -13,7 +14,7 @@ use chrono::Duration;
 use serde::Serialize;
 
 use crate::config::GlobRule;
-use crate::pipeline::{LocatedEvent, SourceStats};
+use crate::model::{LocatedEvent, SourceStats};
 use crate::scan::PortCase;
 use attribute::{How, SourceHost, Target, Targets, attribute};
 use services::{HostServices, family};

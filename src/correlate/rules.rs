@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use portmortem_parsers::{
-    BanAction, BanTool, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto, ShutdownKind,
-    scan::ScanState,
+    BanAction, BanTool, DenyAction, EventKind, IpsAction, LifecycleState, OverloadKind, Proto,
+    ShutdownKind, scan::ScanState,
 };
 
 use super::advice;

@@ -2,14 +2,14 @@
 //! and sources, and its renderings (text, JSON).
 
 pub mod formats;
-pub mod sanitize;
+pub(crate) use crate::sanitize;
 pub mod text;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::correlate::Finding;
-use crate::pipeline::{LocatedEvent, SourceStats};
+use crate::model::{LocatedEvent, SourceStats};
 use crate::reprobe::ProbeResult;
 use crate::scan::{LoadedScan, PortCase};
 use sanitize::clean_str;

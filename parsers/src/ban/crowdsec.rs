@@ -9,7 +9,41 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext, time::parse_iso8601};
+use crate::{
+    Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext, time::parse_iso8601,
+};
+
+/// CrowdSec's own log. Its logrus framing is shared with many Go daemons, so a file needs at least
+/// one line only CrowdSec writes.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "crowdsec",
+    aliases: &["crowdsec.log"],
+    description: "crowdsec.log: ban decisions (scenario, duration)",
+    example: r#"time="2026-11-20T02:10:08Z" level=info msg="crowdsecurity/ssh-bf by ip 203.0.113.5 (FR/16276) : 4h ban on Ip 203.0.113.5""#,
+    detect: |line| {
+        let t = line.trim_ascii_start();
+        if !looks_native(t) {
+            return crate::Score::No;
+        }
+        let has = |n: &[u8]| memchr::memmem::find(t, n).is_some();
+        if has(b"crowdsec")
+            || has(b"Crowdsec")
+            || has(b" ban on ")
+            || has(b" by ip ")
+            || has(b"cscli")
+        {
+            crate::Score::Claims
+        } else {
+            crate::Score::Frames
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Lines(parse_line),
+    line_time,
+    line_host: crate::registry::no_host,
+    words: &[],
+    header_prefixes: &[],
+});
 
 /// Does this line look like a logrus text line (`time="…" level=…`)?
 pub fn looks_native(line: &[u8]) -> bool {
@@ -80,6 +114,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
         .find(|t| t.contains('/') && !t.starts_with('('))
         .map(str::to_string);
     Ok(Some(Event {
+        observer: "crowdsec",
         time,
         host: None,
         kind: EventKind::Ban(Ban {

@@ -15,6 +15,27 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext};
 
+/// fail2ban's own log.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "fail2ban",
+    aliases: &["fail2ban.log"],
+    description: "fail2ban.log: Ban, Restore Ban, Unban",
+    example: "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5",
+    detect: |line| {
+        if looks_native(line.trim_ascii_start()) {
+            crate::Score::Claims
+        } else {
+            crate::Score::No
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Lines(parse_line),
+    line_time,
+    line_host: crate::registry::no_host,
+    words: &[],
+    header_prefixes: &[],
+});
+
 /// The event of a fail2ban message (`NOTICE  [sshd] Ban 203.0.113.5`), whatever framed it.
 pub fn classify(msg: &str) -> Option<EventKind> {
     let open = msg.find('[')?;
@@ -89,6 +110,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
     }
     let msg = rest.split_once(':').map_or("", |(_, m)| m);
     Ok(classify(msg).map(|kind| Event {
+        observer: "fail2ban",
         time,
         host: None,
         kind,

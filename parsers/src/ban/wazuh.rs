@@ -20,6 +20,27 @@ use serde_json::Value;
 
 use crate::{Ban, BanAction, BanTool, Event, EventKind, ParseError, TimeContext};
 
+/// Wazuh / OSSEC `active-responses.log`.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "wazuh_ar",
+    aliases: &["wazuh", "ossec"],
+    description: "Wazuh/OSSEC active-responses.log: firewall-drop/host-deny add and delete (old and 4.x JSON)",
+    example: "Fri Nov 20 02:10:08 UTC 2026 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.5 1795140608.94657 5712",
+    detect: |line| {
+        if looks_native(line.trim_ascii_start()) {
+            crate::Score::Claims
+        } else {
+            crate::Score::No
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Lines(parse_line),
+    line_time,
+    line_host: crate::registry::no_host,
+    words: &[],
+    header_prefixes: &[],
+});
+
 fn ban(ip: IpAddr, script: &str, add: bool) -> EventKind {
     EventKind::Ban(Ban {
         ip,
@@ -89,6 +110,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
                 .and_then(|s| s.parse().ok())
                 .ok_or(ParseError::Field("address"))?;
             return Ok(Some(Event {
+                observer: "wazuh",
                 time,
                 host: None,
                 kind: ban(ip, script, add),
@@ -115,6 +137,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
         .and_then(Value::as_str)
         .map(str::to_string);
     Ok(Some(Event {
+        observer: "wazuh",
         time,
         host,
         kind: ban(ip, script.trim_end_matches(".sh"), add),

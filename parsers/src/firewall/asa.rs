@@ -39,8 +39,8 @@ use std::net::IpAddr;
 
 use super::{Classified, ip, port};
 use crate::{
-    Ban, BanAction, BanTool, DenyAction, EventKind, FirewallDeny, IpsAction, IpsAlert, ParseError, Proto,
-    RateLimit,
+    Ban, BanAction, BanTool, DenyAction, EventKind, FirewallDeny, IpsAction, IpsAlert, ParseError,
+    Proto, RateLimit,
 };
 
 /// Split `%ASA-4-106023: rest` (or the bare tag `%ASA-4-106023`) into the message ID and the text

@@ -7,10 +7,9 @@
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
 //!   `RT_SCREEN_*` → `IpsAlert`.
 //!
-//! The syslog header is already parsed when these run. [`classify_tagged`] and
-//! [`classify_untagged`] decide from the tag or the first bytes of the message whether a line is a
-//! firewall's at all and return `None` at once when it is not, so that every other line pays a
-//! couple of byte comparisons.
+//! The syslog framing is already read when these run; which vendor a message belongs to is decided
+//! by the payload registry ([`crate::syslog::payload`]) from its tag or first bytes, so that every
+//! other line pays a couple of byte comparisons.
 
 pub mod asa;
 pub mod juniper;
@@ -23,38 +22,6 @@ use crate::{EventKind, ParseError};
 
 /// What a vendor classifier returns: `Err` for a line of that vendor that fails its framing.
 pub type Classified = Result<Option<EventKind>, ParseError>;
-
-/// A line whose syslog tag (APP-NAME) names a firewall: `filterlog`, `%ASA-4-106023`, `RT_FLOW`,
-/// `RT_IDS`, `junos-*`. `None` when the tag is not one of them.
-pub fn classify_tagged(app: &str, msg: &str) -> Option<Classified> {
-    if app == "filterlog" {
-        return Some(pfsense::classify(msg));
-    }
-    if app.starts_with('%') {
-        let (id, _) = asa::split_tag(app)?;
-        return Some(asa::classify_id(id, msg));
-    }
-    if juniper::is_junos_tag(app) {
-        return Some(juniper::classify(msg));
-    }
-    None
-}
-
-/// A line without a tag: ASA messages whose `%ASA-…` the header did not take for a tag (`fw01 :
-/// %ASA-…`, or a missing colon after the message ID) and PAN-OS CSV (`1,2026/11/20 02:13:44,…`).
-/// `None` when the message is neither.
-pub fn classify_untagged(msg: &str) -> Option<Classified> {
-    let first = *msg.as_bytes().first()?;
-    if first == b'%' || first == b':' {
-        let m = msg.trim_start_matches([':', ' ']);
-        let (id, rest) = asa::split_tag(m)?;
-        return Some(asa::classify_id(id, rest));
-    }
-    if first.is_ascii_digit() && paloalto::looks_like(msg) {
-        return Some(paloalto::classify(msg));
-    }
-    None
-}
 
 /// An address, trimmed; `None` when it is not one.
 pub(crate) fn ip(s: &str) -> Option<IpAddr> {
@@ -76,14 +43,31 @@ mod tests {
 
     #[test]
     fn dispatch_ignores_other_tags_and_messages() {
-        assert!(classify_tagged("sshd", "Accepted password").is_none());
-        assert!(classify_tagged("%", "x").is_none());
-        assert!(classify_tagged("%foo-bar", "x").is_none());
-        assert!(classify_untagged("").is_none());
-        assert!(classify_untagged("[UFW BLOCK] IN=eth0").is_none());
-        assert!(classify_untagged("12 apples, 3 pears").is_none());
-        assert!(classify_untagged(": hello").is_none());
-        assert!(classify_untagged("%PDF-1.4").is_none());
+        use crate::syslog::classify;
+        assert_eq!(classify(Some("sshd"), None, "Accepted password"), Ok(None));
+        assert_eq!(classify(Some("%"), None, "x"), Ok(None));
+        assert_eq!(classify(Some("%foo-bar"), None, "x"), Ok(None));
+        // No vendor claims these bare lines.
+        for bare in [
+            "",
+            "[UFW BLOCK] IN=eth0",
+            "12 apples, 3 pears",
+            ": hello",
+            "%PDF-1.4",
+        ] {
+            let p = crate::syslog::payload::unframed(bare);
+            assert!(
+                p.is_none_or(|p| !matches!(
+                    (p.classify)(&crate::syslog::payload::Msg {
+                        app: None,
+                        pid: None,
+                        text: bare
+                    }),
+                    Ok(Some(_))
+                )),
+                "{bare}"
+            );
+        }
     }
 
     /// Every truncation of a set of real-looking lines, and each with one character replaced by a

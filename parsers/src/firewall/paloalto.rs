@@ -46,6 +46,14 @@ pub fn looks_like(msg: &str) -> bool {
         && b.get(4) == Some(&b'/')
 }
 
+/// The receive time of a bare PAN-OS CSV line (field 1, `2026/11/20 02:13:44`, the firewall's
+/// local time), for lines that arrive without a syslog header.
+pub fn receive_time(msg: &str, ctx: &crate::TimeContext) -> Option<chrono::DateTime<chrono::Utc>> {
+    let field = msg.split(',').nth(1)?.trim();
+    let n = chrono::NaiveDateTime::parse_from_str(field, "%Y/%m/%d %H:%M:%S").ok()?;
+    ctx.local_to_utc(n)
+}
+
 /// Split one CSV record; a field wrapped in double quotes may hold commas (the quotes are removed,
 /// doubled quotes inside are left as they are).
 fn split_csv(s: &str) -> Vec<&str> {

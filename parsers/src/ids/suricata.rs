@@ -16,6 +16,28 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use crate::time::parse_iso8601;
 use crate::{Event, EventKind, IpsAction, IpsAlert, ParseError, Proto, TimeContext};
 
+/// Suricata `eve.json`.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "suricata_eve",
+    aliases: &["eve", "suricata"],
+    description: "Suricata eve.json: alert (blocked/allowed) and drop events",
+    example: r#"{"timestamp":"2026-11-20T02:18:44.571203+0000","event_type":"alert","src_ip":"203.0.113.5","src_port":53310,"dest_ip":"192.0.2.50","dest_port":22,"proto":"TCP","alert":{"action":"blocked","signature_id":2001219,"signature":"ET SCAN Potential SSH Scan"}}"#,
+    detect: |line| {
+        let t = line.trim_ascii_start();
+        if t.starts_with(b"{") && memchr::memmem::find(t, b"\"event_type\"").is_some() {
+            crate::Score::Claims
+        } else {
+            crate::Score::No
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Lines(parse_eve_line),
+    line_time,
+    line_host: crate::registry::no_host,
+    words: &[],
+    header_prefixes: &[],
+});
+
 /// A JSON value we only want if it is a string or a number; anything else is skipped, not an error.
 #[derive(Debug, Default)]
 enum Loose<'a> {
@@ -257,6 +279,7 @@ pub fn parse_eve_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, P
     let host = rec.host.as_str().map(str::to_string);
 
     Ok(Some(Event {
+        observer: "suricata",
         time,
         host,
         kind: EventKind::IpsAlert(IpsAlert {

@@ -12,7 +12,32 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::{Event, EventKind, Flow, FlowState, ParseError, Proto, TimeContext, time::parse_iso8601};
+use crate::{
+    Event, EventKind, Flow, FlowState, ParseError, Proto, TimeContext, time::parse_iso8601,
+};
+
+/// Zeek `conn.log`, TSV with its `#fields` header or JSON.
+pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
+    name: "zeek_conn",
+    aliases: &["zeek", "bro", "conn"],
+    description: "Zeek conn.log (TSV or JSON): connection attempts with no reply (S0) or rejected (REJ)",
+    example: r#"{"ts":1795140608.25,"uid":"C1","id.orig_h":"203.0.113.5","id.orig_p":40000,"id.resp_h":"192.0.2.10","id.resp_p":443,"proto":"tcp","conn_state":"S0"}"#,
+    detect: |line| {
+        if !looks_like_conn(line.trim_ascii_start()) {
+            crate::Score::No
+        } else if line.starts_with(b"#") {
+            crate::Score::Decides
+        } else {
+            crate::Score::Claims
+        }
+    },
+    framing_suffices: false,
+    parse: crate::registry::Parse::Stateful(|| Box::new(ConnParser::new())),
+    line_time,
+    line_host: crate::registry::no_host,
+    words: &[],
+    header_prefixes: &["#separator", "#fields"],
+});
 
 /// Column positions taken from a `#fields` header.
 #[derive(Debug, Clone, Default)]
@@ -89,6 +114,7 @@ fn flow_event(
     let src: IpAddr = src.parse().map_err(|_| ParseError::Field("id.orig_h"))?;
     let dst: IpAddr = dst.parse().map_err(|_| ParseError::Field("id.resp_h"))?;
     Ok(Some(Event {
+        observer: "zeek",
         time,
         host: None,
         kind: EventKind::Flow(Flow {
@@ -99,6 +125,12 @@ fn flow_event(
             state: FlowState::from_zeek(state),
         }),
     }))
+}
+
+impl crate::LineParser for ConnParser {
+    fn parse(&mut self, line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
+        ConnParser::parse(self, line, ctx)
+    }
 }
 
 impl ConnParser {

@@ -3,12 +3,83 @@
 pub mod nessus;
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::Proto;
+use crate::{ParseError, Proto};
+
+/// One scan report format: how to recognise it from a file's head and read it (streamed).
+pub struct ScanSpec {
+    /// The name in reports and `--format-of` (`nessus`).
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    /// What is read from it, for `portmortem formats`.
+    pub description: &'static str,
+    /// Is this head (the first 64 KiB, decompressed) a report of this format?
+    pub looks_like: fn(&[u8]) -> bool,
+    /// Read a whole report; times without a zone are in `scan_tz`.
+    pub read: fn(&mut dyn BufRead, chrono_tz::Tz) -> Result<ScanReport, ParseError>,
+}
+
+/// A handle on a registered scan format, compared by name.
+#[derive(Clone, Copy)]
+pub struct ScanFormat(&'static ScanSpec);
+
+impl ScanFormat {
+    pub const fn new(spec: &'static ScanSpec) -> Self {
+        ScanFormat(spec)
+    }
+
+    /// Every scan format, in detection order.
+    pub const ALL: &'static [ScanFormat] = &[nessus::FORMAT];
+
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+    pub fn describe(self) -> &'static str {
+        self.0.description
+    }
+    pub fn from_name(s: &str) -> Option<ScanFormat> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|f| f.0.name == s || f.0.aliases.contains(&s))
+    }
+    /// The scan format whose reports start like `head`.
+    pub fn detect(head: &[u8]) -> Option<ScanFormat> {
+        Self::ALL.iter().copied().find(|f| (f.0.looks_like)(head))
+    }
+    /// Read a report of this format.
+    pub fn read(
+        self,
+        r: &mut dyn BufRead,
+        scan_tz: chrono_tz::Tz,
+    ) -> Result<ScanReport, ParseError> {
+        (self.0.read)(r, scan_tz)
+    }
+}
+
+impl PartialEq for ScanFormat {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+impl Eq for ScanFormat {}
+
+impl std::fmt::Debug for ScanFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl std::fmt::Display for ScanFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
 
 /// How the scan saw an affected port at the recheck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -44,6 +44,15 @@ const PLUGIN_RECHECK: u32 = 10919;
 const PLUGIN_SCAN_INFO: u32 = 19506;
 
 /// Does the start of a file look like a Nessus v2 report?
+/// The Nessus v2 XML export (`.nessus`).
+pub const FORMAT: super::ScanFormat = super::ScanFormat::new(&super::ScanSpec {
+    name: "nessus",
+    aliases: &["nessus_v2", ".nessus"],
+    description: "Nessus v2 XML (.nessus): plugin 10919 (Open Port Re-check) per host, port states, host start/end, scanner IPs, policy timeouts",
+    looks_like: looks_like_nessus,
+    read: |r, tz| parse_nessus(r, tz),
+});
+
 pub fn looks_like_nessus(head: &[u8]) -> bool {
     memchr::memmem::find(head, b"<NessusClientData_v2").is_some()
 }
@@ -1469,11 +1478,7 @@ Port 22 was detected as being open but is now closed
         assert!(a.affected.iter().all(|p| p.protocol == Proto::Tcp));
         assert_eq!(
             a.open_ports,
-            vec![
-                (80, Proto::Tcp),
-                (22, Proto::Tcp),
-                (161, Proto::Udp)
-            ]
+            vec![(80, Proto::Tcp), (22, Proto::Tcp), (161, Proto::Udp)]
         );
         assert_eq!(a.services.get(&(80, Proto::Tcp)).unwrap(), "www");
         assert_eq!(a.services.get(&(22, Proto::Tcp)).unwrap(), "ssh");

@@ -16,16 +16,114 @@ pub mod daemons;
 pub mod header;
 pub mod kernel;
 pub mod netfilter;
+pub mod payload;
 pub mod systemd;
 pub mod windows;
 
+use chrono::{DateTime, Utc};
+
+use crate::registry::{LogFormat, LogSpec, Parse, Score};
 use crate::{Event, EventKind, ParseError, TimeContext};
 
-/// Parse one syslog line into at most one event. `Err` only when the header does not frame (or, for
-/// a netfilter line, when its `SRC=` is missing or not an address); `Ok(None)` for every well-framed
-/// line that is not an event portmortem uses.
+use payload::Msg;
+
+/// Syslog in every framing people forward it in, every payload line by line.
+pub const FORMAT: LogFormat = LogFormat::new(&LogSpec {
+    name: "syslog",
+    aliases: &["rsyslog", "syslog-ng", "messages"],
+    description: "RFC 3164 (with host, without, `host :`, Cisco year), RFC 5424 (with or without <PRI>), rsyslog/syslog-ng ISO headers (with or without a tag), a bare <PRI>, or no framing for payloads that carry their own (bare %ASA-, PAN-OS CSV); every line goes to the payload classifier its content names (see `formats`: payloads)",
+    example: "Nov 20 02:13:44 web01 kernel: [815906.331870] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=52011 DF PROTO=TCP SPT=40422 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0",
+    detect: detect_line,
+    framing_suffices: true,
+    parse: Parse::Lines(parse_line),
+    line_time,
+    line_host,
+    words: &payload::WORDS,
+    header_prefixes: &[],
+});
+
+/// ulogd2 LOGEMU: a syslog-like header, no tag, a netfilter line. Every useful line names the
+/// scanner, so only addresses pass the prefilter.
+pub const ULOGD: LogFormat = LogFormat::new(&LogSpec {
+    name: "ulogd",
+    aliases: &["netfilter", "logemu"],
+    description: "ulogd2 LOGEMU netfilter log (syslog-like header, no kernel: tag)",
+    example: "Nov 20 02:13:44 fw01  IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0",
+    detect: |line| match header::parse_header(line) {
+        Some(h)
+            if h.app.is_none()
+                && memchr::memmem::find(h.msg, b"IN=").is_some()
+                && memchr::memmem::find(h.msg, b"SRC=").is_some() =>
+        {
+            Score::Claims
+        }
+        _ => Score::No,
+    },
+    framing_suffices: true,
+    parse: Parse::Lines(parse_line),
+    line_time,
+    line_host,
+    words: &[],
+    header_prefixes: &[],
+});
+
+/// The message of a framed line as the payloads see it.
+fn msg_of<'a>(app: Option<&'a str>, pid: Option<u32>, text: &'a str) -> Msg<'a> {
+    let text = text.trim_end_matches(['\r', '\n']);
+    let text = if matches!(app, None | Some("kernel" | "/bsd")) {
+        strip_uptime(text)
+    } else {
+        text
+    };
+    Msg { app, pid, text }
+}
+
+/// How a syslog line scores for detection: content a payload recognises beats a bare header.
+fn detect_line(line: &[u8]) -> Score {
+    match header::parse_header(line) {
+        Some(h) => {
+            let text = String::from_utf8_lossy(h.msg);
+            if payload::recognises(&msg_of(h.app, h.pid, &text)) {
+                Score::Claims
+            } else if h.app.is_some() {
+                // A timestamp and a word are not enough: W3C logs (`2026-11-20 02:13:44 DROP TCP
+                // …`, Windows Firewall) would frame too. Syslog lines carry a `tag:`.
+                Score::Frames
+            } else {
+                Score::No
+            }
+        }
+        None => match std::str::from_utf8(line) {
+            Ok(text) if payload::unframed(text.trim()).is_some() => Score::Claims,
+            _ => Score::No,
+        },
+    }
+}
+
+/// The time of a syslog line: its header's, or, unframed, the payload's own timestamp.
+pub fn line_time(line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
+    if let Some(h) = header::parse_header(line) {
+        return h.time.resolve(ctx);
+    }
+    let text = std::str::from_utf8(line).ok()?.trim();
+    (payload::unframed(text)?.unframed?)(text, ctx)
+}
+
+fn line_host(line: &[u8]) -> Option<String> {
+    header::parse_header(line).and_then(|h| h.host.map(str::to_string))
+}
+
+/// Parse one syslog line into at most one event. `Err` only when the line neither frames nor is a
+/// payload that may come bare (or, for a netfilter line, when its `SRC=` is missing or not an
+/// address); `Ok(None)` for every well-framed line that is not an event portmortem uses.
 pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
-    let (h, time) = header::parse_header_ctx(line, ctx)?;
+    let Some(h) = header::parse_header(line) else {
+        return parse_unframed(line, ctx);
+    };
+    let time = h
+        .time
+        .resolve(ctx)
+        .ok_or(ParseError::Timestamp("invalid or nonexistent local time"))?;
     // Junos RFC 5424 `structured-data` lines keep the event in the MSGID and SD, which the header
     // skips: the Junos classifier gets the whole line when the message lost its `[junos@` element.
     let body = if h.app.is_some_and(crate::firewall::juniper::is_junos_tag)
@@ -38,69 +136,55 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
     };
     // Messages are nearly always valid UTF-8; the lossy fallback only allocates when they are not.
     let msg = String::from_utf8_lossy(body);
-    let kind = classify(h.app, h.pid, &msg)?;
-    Ok(kind.map(|kind| Event {
+    let found = payload::dispatch(&msg_of(h.app, h.pid, &msg))?;
+    Ok(found.map(|(kind, observer)| Event {
         time,
         host: h.host.map(str::to_owned),
+        observer,
         kind,
     }))
 }
 
-/// Classify a message given its tag (without `[pid]`) and pid.
+/// A line without syslog framing: a payload that may come bare, with its own time or none.
+fn parse_unframed(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
+    let text = std::str::from_utf8(line)
+        .map_err(|_| ParseError::Header("not a syslog header"))?
+        .trim();
+    let p = payload::unframed(text).ok_or(ParseError::Header("not a syslog header"))?;
+    let m = Msg {
+        app: None,
+        pid: None,
+        text,
+    };
+    let Some(kind) = (p.classify)(&m)? else {
+        return Ok(None);
+    };
+    let time = p
+        .unframed
+        .and_then(|t| t(text, ctx))
+        .ok_or(ParseError::Timestamp(
+            "the line has no syslog header and no time of its own",
+        ))?;
+    Ok(Some(Event {
+        time,
+        host: None,
+        observer: p.name,
+        kind,
+    }))
+}
+
+/// Classify a message given its tag (without `[pid]`) and pid (journald's MESSAGE, tests).
 pub fn classify(
     app: Option<&str>,
     pid: Option<u32>,
     msg: &str,
 ) -> Result<Option<EventKind>, ParseError> {
-    let msg = msg.trim_end_matches(['\r', '\n']);
-    match app {
-        // Kernel lines, and tag-less lines (ulogd LOGEMU, kernel lines relayed without a tag).
-        None | Some("kernel" | "/bsd") => {
-            // Cisco ASA `host : %ASA-…` and PAN-OS CSV come without a tag (prefix checks only).
-            if app.is_none()
-                && let Some(r) = crate::firewall::classify_untagged(msg)
-            {
-                return r;
-            }
-            let body = strip_uptime(msg);
-            if let Some(ev) = netfilter::classify(None, body)? {
-                return Ok(Some(ev));
-            }
-            Ok(kernel::classify(body))
-        }
-        Some(app) => {
-            // Firewalls by tag: `filterlog`, `%ASA-4-106023`, `RT_FLOW` / `RT_IDS` / `junos-*`.
-            if let Some(r) = crate::firewall::classify_tagged(app, msg) {
-                return r;
-            }
-            if let Some(ev) = systemd::classify(app, pid, msg) {
-                return Ok(Some(ev));
-            }
-            // fail2ban relayed through syslog: `fail2ban.actions[1234]: NOTICE [sshd] Ban 1.2.3.4`,
-            // `fail2ban-server[1]: fail2ban.actions [1]: NOTICE [x] Ban …`, `fail2ban[1]: [x] Ban …`.
-            if app.starts_with("fail2ban") {
-                let body = match msg.strip_prefix("fail2ban.") {
-                    Some(rest) if rest.starts_with("actions") => {
-                        rest.split_once(':').map_or("", |(_, m)| m)
-                    }
-                    Some(_) => return Ok(None),
-                    None if app.starts_with("fail2ban.")
-                        && !app.starts_with("fail2ban.actions") =>
-                    {
-                        return Ok(None);
-                    }
-                    None => msg,
-                };
-                return Ok(crate::ban::fail2ban::classify(body));
-            }
-            // ulogd with a log prefix ending in `:` (`IPTABLES-DROP: IN=eth0 ...`): the header takes
-            // the prefix for the tag, and the message starts with `IN=`.
-            if msg.starts_with("IN=") {
-                return netfilter::classify(Some(app), msg);
-            }
-            Ok(daemons::classify(app, msg).or_else(|| windows::classify(msg)))
-        }
-    }
+    Ok(payload::dispatch(&msg_of(app, pid, msg))?.map(|(k, _)| k))
+}
+
+/// Classify a message, naming the payload that did.
+pub fn classify_observed(app: Option<&str>, pid: Option<u32>, msg: &str) -> payload::Classified {
+    payload::dispatch(&msg_of(app, pid, msg))
 }
 
 /// Strip a leading kernel uptime stamp (`[50028442.088484] `, `[   30.7734] `). A bracket holding
@@ -148,7 +232,6 @@ pub(crate) fn leading_u16(s: &str) -> Option<u16> {
 mod tests {
     use super::*;
     use crate::{DenyAction, LifecycleState};
-    use chrono::{DateTime, Utc};
 
     pub(crate) fn ctx() -> TimeContext {
         TimeContext::utc(
