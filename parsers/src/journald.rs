@@ -33,6 +33,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: |l| crate::json_str_field(l, b"\"_HOSTNAME\"").map(str::to_string),
     words: &crate::syslog::payload::WORDS,
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 #[derive(Deserialize)]

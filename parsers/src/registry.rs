@@ -35,11 +35,30 @@ pub trait LineParser: Send {
 /// A format whose lines are independent: a plain function.
 pub type LineFn = fn(&[u8], &TimeContext) -> Result<Option<Event>, ParseError>;
 
-struct Stateless(LineFn);
+struct Stateless(&'static LogSpec, LineFn);
 
 impl LineParser for Stateless {
     fn parse(&mut self, line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
-        (self.0)(line, ctx)
+        parse_independent(self.0, self.1, line, ctx)
+    }
+}
+
+/// A line of a line-independent format: blank lines and `#` comments (test corpora, hand-edited
+/// excerpts) are no events, not malformed lines; syslog relays mixed into the file are read as
+/// syslog where the format says they occur.
+fn parse_independent(
+    spec: &LogSpec,
+    f: LineFn,
+    line: &[u8],
+    ctx: &TimeContext,
+) -> Result<Option<Event>, ParseError> {
+    let t = line.trim_ascii_start();
+    if t.is_empty() || t.starts_with(b"#") {
+        return Ok(None);
+    }
+    match f(line, ctx) {
+        Err(e) if spec.syslog_mixed_in => crate::syslog::parse_line(line, ctx).map_err(|_| e),
+        r => r,
     }
 }
 
@@ -97,6 +116,9 @@ pub struct LogSpec {
     pub words: &'static [Words],
     /// Lines (by prefix) a stateful parser must see even when they name no scanner (`#fields`).
     pub header_prefixes: &'static [&'static str],
+    /// Lines of this format's files that are not its own may be syslog relays of the same program
+    /// (fail2ban's log holds both): read those as syslog.
+    pub syslog_mixed_in: bool,
 }
 
 /// No host in this format's lines.
@@ -160,13 +182,18 @@ impl LogFormat {
     /// A parser for one source of this format.
     pub fn parser(self) -> Box<dyn LineParser> {
         match self.0.parse {
-            Parse::Lines(f) => Box::new(Stateless(f)),
+            Parse::Lines(f) => Box::new(Stateless(self.0, f)),
             Parse::Stateful(new) => new(),
         }
     }
 
     pub fn line_time(self, line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
-        (self.0.line_time)(line, ctx)
+        (self.0.line_time)(line, ctx).or_else(|| {
+            self.0
+                .syslog_mixed_in
+                .then(|| crate::syslog::line_time(line, ctx))
+                .flatten()
+        })
     }
 
     pub fn line_host(self, line: &[u8]) -> Option<String> {
@@ -212,7 +239,7 @@ pub fn parse_line(
     ctx: &TimeContext,
 ) -> Result<Option<Event>, ParseError> {
     match format.0.parse {
-        Parse::Lines(f) => f(line, ctx),
+        Parse::Lines(f) => parse_independent(format.0, f, line, ctx),
         Parse::Stateful(new) => new().parse(line, ctx),
     }
 }

@@ -43,6 +43,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: crate::registry::no_host,
     words: &[],
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 /// Does this line look like a logrus text line (`time="…" level=…`)?

@@ -34,6 +34,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: crate::registry::no_host,
     words: &[],
     header_prefixes: &[],
+    syslog_mixed_in: true,
 });
 
 /// The event of a fail2ban message (`NOTICE  [sshd] Ban 203.0.113.5`), whatever framed it.
@@ -90,11 +91,12 @@ pub fn line_time(line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
         .and_then(|(n, _)| ctx.local_to_utc(n))
 }
 
-/// Parse one line of fail2ban's own log. Lines relayed through syslog into the same file (fail2ban's
-/// own test logs mix both) are read with the syslog framing.
+/// Parse one line of fail2ban's own log. (Lines relayed through syslog into the same file —
+/// fail2ban's own test logs mix both — are `Err` here; the registry reads them as syslog, see
+/// `LogSpec::syslog_mixed_in`.)
 pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
     if !looks_native(line) {
-        return crate::syslog::parse_line(line, ctx);
+        return Err(ParseError::Header("not a fail2ban.log line"));
     }
     let (naive, rest) = split_stamp(line)?;
     let rest = rest.trim_start();
@@ -186,7 +188,8 @@ mod tests {
         assert_eq!(e.time, want);
         assert!(parse_line(b"garbage", &ctx()).is_err());
         // Relayed through syslog into the same file.
-        let e = parse_line(
+        let e = crate::parse_line(
+            FORMAT,
             b"Nov 20 02:13:44 bastion01 fail2ban.actions[6605]: NOTICE [sshd] Ban 203.0.113.5",
             &ctx(),
         )
@@ -194,12 +197,13 @@ mod tests {
         .unwrap();
         assert_eq!(e.host.as_deref(), Some("bastion01"));
         assert_eq!(ban(&e).scope.as_deref(), Some("sshd"));
-        let e = parse_line(b"Nov 20 02:13:44 b fail2ban-server[1]: fail2ban.actions        [1]: NOTICE  [postfix] Unban 203.0.113.5", &ctx())
+        let e = crate::parse_line(FORMAT, b"Nov 20 02:13:44 b fail2ban-server[1]: fail2ban.actions        [1]: NOTICE  [postfix] Unban 203.0.113.5", &ctx())
             .unwrap()
             .unwrap();
         assert_eq!(ban(&e).action, BanAction::Unban);
         assert_eq!(
-            parse_line(
+            crate::parse_line(
+                FORMAT,
                 b"Nov 20 02:13:44 b fail2ban.filter[1]: INFO [sshd] Found 203.0.113.5",
                 &ctx()
             )

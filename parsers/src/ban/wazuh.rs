@@ -39,6 +39,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: crate::registry::no_host,
     words: &[],
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 fn ban(ip: IpAddr, script: &str, add: bool) -> EventKind {

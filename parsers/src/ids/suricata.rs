@@ -36,6 +36,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: crate::registry::no_host,
     words: &[],
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 /// A JSON value we only want if it is a string or a number; anything else is skipped, not an error.

@@ -37,6 +37,7 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     line_host: crate::registry::no_host,
     words: &[],
     header_prefixes: &["#separator", "#fields"],
+    syslog_mixed_in: false,
 });
 
 /// Column positions taken from a `#fields` header.

@@ -221,6 +221,26 @@ fn rfc5424(i: &[u8]) -> IResult<&[u8], Header<'_>> {
     ))
 }
 
+/// `APP PROCID MSGID SD` of RFC 5424, when the PROCID is digits or `-` and the SD is `-` or
+/// starts with `[`: the message and the app and pid.
+fn rfc5424_fields(i: &[u8]) -> Option<(&[u8], &[u8], Option<u32>)> {
+    let (i, app) = token(i).ok()?;
+    let (i, _) = spaces(i).ok()?;
+    let (i, procid) = token(i).ok()?;
+    if !(procid == b"-" || procid.iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let (i, _) = spaces(i).ok()?;
+    let (i, _msgid) = token(i).ok()?;
+    let (i, _) = spaces(i).ok()?;
+    if !(i.starts_with(b"- ") || i == b"-" || i.starts_with(b"[")) {
+        return None;
+    }
+    let rest = skip_structured_data(i).trim_ascii_start();
+    let pid = as_str(procid).and_then(|p| p.parse().ok());
+    Some((rest, app, pid))
+}
+
 /// Skip `-` or one or more `[...]` SD elements (with `\]` escapes inside values).
 fn skip_structured_data(i: &[u8]) -> &[u8] {
     if let Some(rest) = i.strip_prefix(b"-") {
@@ -267,6 +287,15 @@ fn bsd(i: &[u8]) -> IResult<&[u8], Header<'_>> {
     };
     let (i, app, pid) = match app_tag(i) {
         Ok((rest, (name, pid))) => (rest.trim_ascii_start(), as_str(name), pid),
+        // RFC 5424 fields after an ISO time without the `<PRI>1 ` (rsyslog's
+        // RSYSLOG_SyslogProtocol23Format stripped by a relay, lnav's samples):
+        // `APP PROCID MSGID [SD|-] MSG`.
+        Err(_) if matches!(time, HeaderTime::Absolute(_) | HeaderTime::Local(_)) => {
+            match rfc5424_fields(i) {
+                Some((rest, app, pid)) => (rest, as_str(app), pid),
+                None => (i, None, None),
+            }
+        }
         Err(_) => (i, None, None),
     };
     Ok((
@@ -397,6 +426,24 @@ mod tests {
         assert_eq!(h.host, None);
         assert_eq!(h.app, Some("%ASA-4-106023"));
         assert!(h.msg.starts_with(b"Deny tcp"));
+    }
+
+    #[test]
+    fn rfc5424_fields_without_pri() {
+        let h = parse_header(
+            b"2022-08-27T17:22:01.694554+03:00 space01.example CRON 20856 - -  (root) CMD (true)",
+        )
+        .unwrap();
+        assert_eq!(h.host, Some("space01.example"));
+        assert_eq!(h.app, Some("CRON"));
+        assert_eq!(h.pid, Some(20856));
+        assert_eq!(h.msg, b"(root) CMD (true)");
+        let h = parse_header(br#"2022-08-27T14:22:01.888Z edge01 NSX 4828 SWITCHING [abc@6876 comp="x"] arp entry created"#).unwrap();
+        assert_eq!(h.app, Some("NSX"));
+        assert_eq!(h.msg, b"arp entry created");
+        // A plain ISO line whose second word is not a PROCID stays tag-less.
+        let h = parse_header(b"2026-11-20T02:13:44Z fw01 hello world - - x").unwrap();
+        assert_eq!(h.app, None);
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub const FORMAT: LogFormat = LogFormat::new(&LogSpec {
     line_host,
     words: &payload::WORDS,
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 /// ulogd2 LOGEMU: a syslog-like header, no tag, a netfilter line. Every useful line names the
@@ -65,6 +66,7 @@ pub const ULOGD: LogFormat = LogFormat::new(&LogSpec {
     line_host,
     words: &[],
     header_prefixes: &[],
+    syslog_mixed_in: false,
 });
 
 /// The message of a framed line as the payloads see it.
