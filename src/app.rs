@@ -469,7 +469,7 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         |source, events| {
             for e in &events {
                 if write_err.is_some() {
-                    return;
+                    return std::ops::ControlFlow::Break(());
                 }
                 let line = EventLine {
                     file: &source.display,
@@ -482,6 +482,16 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
                     .and_then(|_| stdout.write_all(b"\n"));
                 if let Err(err) = r {
                     write_err = Some(err);
+                    return std::ops::ControlFlow::Break(());
+                }
+            }
+            // Written now, not when the buffer fills: a reader (`| head -1`) sees lines as they
+            // come, and a closed pipe is noticed at once.
+            match stdout.flush() {
+                Ok(()) => std::ops::ControlFlow::Continue(()),
+                Err(err) => {
+                    write_err = Some(err);
+                    std::ops::ControlFlow::Break(())
                 }
             }
         },

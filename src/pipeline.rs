@@ -10,9 +10,11 @@ use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ipnet::IpNet;
 use portmortem_parsers::{LogFormat, TimeContext};
-use rayon::prelude::*;
 
 use std::io::{self, Read};
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::config::{InputConfig, first_match};
 use crate::model::{LocatedEvent, Query, SourceStats};
@@ -185,18 +187,62 @@ struct Part {
     events: Vec<LocatedEvent>,
 }
 
-struct TaskOut {
-    chunk: usize,
-    /// One part for a file or a chunk; one per member for an archive.
-    parts: Vec<Part>,
-}
-
 /// Everything a stream is read with.
 struct Reading<'a> {
     cfg: &'a InputConfig,
     reference: DateTime<Utc>,
     query: Option<&'a Query>,
     prefilter: Option<&'a Prefilter>,
+    /// Where this task's output goes, in order.
+    out: Outbox,
+    /// Set when the sink stopped: readers then see the end of their stream.
+    stop: &'a AtomicBool,
+    /// Hand events over in batches while a part is still being read (the events command).
+    early: bool,
+}
+
+/// Events handed over before their part ends, at most this many at a time.
+const EARLY_BATCH: usize = 1024;
+
+/// A task's messages to the delivering thread, in the order it sends them.
+enum Msg {
+    /// A part (file, chunk or archive member) begins: its display name and format.
+    Begin(String, String),
+    /// Events of the current part, before it ends.
+    Events(Vec<LocatedEvent>),
+    /// The current part ended: its stats and its remaining events.
+    End(Part),
+    /// The task is done.
+    Done,
+}
+
+/// One task's sending end.
+#[derive(Clone)]
+struct Outbox {
+    task: usize,
+    tx: mpsc::Sender<(usize, Msg)>,
+}
+
+impl Outbox {
+    fn send(&self, m: Msg) {
+        // The receiver only goes away when the run is over; nothing to do then.
+        let _ = self.tx.send((self.task, m));
+    }
+}
+
+/// A reader that reports the end of its stream once `stop` is set.
+struct Stoppable<'a, R> {
+    inner: R,
+    stop: &'a AtomicBool,
+}
+
+impl<R: Read> Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(0);
+        }
+        self.inner.read(buf)
+    }
 }
 
 impl Reading<'_> {
@@ -208,7 +254,10 @@ impl Reading<'_> {
         format: LogFormat,
         reader: io::Result<R>,
         range: Range,
-    ) -> Part {
+        detection: Option<String>,
+    ) {
+        self.out
+            .send(Msg::Begin(display.to_string(), format.name().to_string()));
         let tz = self.cfg.tz_for(display);
         let offset = self.cfg.offset_for(display);
         let ctx = TimeContext::new(tz, self.reference);
@@ -240,6 +289,7 @@ impl Reading<'_> {
             format: format.name().to_string(),
             tz: Some(tz.name().to_string()),
             offset,
+            detection,
             ..Default::default()
         };
         let mut events = Vec::new();
@@ -273,13 +323,24 @@ impl Reading<'_> {
                             String::new()
                         },
                     });
+                    if self.early && events.len() >= EARLY_BATCH {
+                        self.out.send(Msg::Events(std::mem::take(&mut events)));
+                    }
                 }
             }
             Ok(None) => parsed += 1,
             Err(_) => malformed += 1,
         };
         let (c, err) = match reader {
-            Ok(r) => lines::scan(r, range, filter, on_line),
+            Ok(r) => lines::scan(
+                Stoppable {
+                    inner: r,
+                    stop: self.stop,
+                },
+                range,
+                filter,
+                on_line,
+            ),
             Err(e) => (lines::ScanCounts::default(), Some(e)),
         };
         stats.lines = c.lines;
@@ -297,75 +358,82 @@ impl Reading<'_> {
         stats.events = produced;
         stats.hostnames = hosts;
         stats.observers = observers;
-        Part { stats, events }
+        self.out.send(Msg::End(Part { stats, events }));
+    }
+
+    /// A part with no events to read (a scan report or unreadable input listed as a source).
+    fn listed(&self, stats: SourceStats) {
+        self.out
+            .send(Msg::Begin(stats.display.clone(), stats.format.clone()));
+        self.out.send(Msg::End(Part {
+            stats,
+            events: Vec::new(),
+        }));
     }
 
     /// Every regular member of a tar archive as a source of its own (`archive.tar.gz!member`),
-    /// sniffed (and decompressed) like a file.
-    fn archive(&self, input: &SourceInput, pb: &ProgressBar) -> Vec<Part> {
-        let mut parts = Vec::new();
+    /// sniffed (and decompressed) like a file. Stops between members once the sink stopped.
+    fn archive(&self, input: &SourceInput, pb: &ProgressBar) {
         let result = archive::for_each_member(input, pb, |name, head, rest| {
+            if self.stop.load(Ordering::Relaxed) {
+                return ControlFlow::Break(());
+            }
             let display = format!("{}!{}", input.display, name);
             let forced = first_match(&self.cfg.format_of, &display).map(|r| r.value);
             match sniff(head, forced) {
-                Kind::Log(format, d) => {
-                    let mut part =
-                        self.stream(&display, format, Ok(head.chain(rest)), Range::WHOLE);
-                    part.stats.detection = d.map(|d| d.reason);
-                    parts.push(part)
-                }
-                kind => {
-                    // The archive reader skips the rest of the member.
-                    parts.push(Part {
-                        stats: SourceStats {
-                            display,
-                            // Scan reports in archives are read before the logs (when no scan is
-                            // given outside); here they are only listed.
-                            format: match &kind {
-                                Kind::Scan(f) => f.name().into(),
-                                _ => "unrecognised".into(),
-                            },
-                            detection: match kind {
-                                Kind::Unrecognised(why) => Some(why),
-                                _ => None,
-                            },
-                            ..Default::default()
-                        },
-                        events: Vec::new(),
-                    });
-                }
+                Kind::Log(format, d) => self.stream(
+                    &display,
+                    format,
+                    Ok(head.chain(rest)),
+                    Range::WHOLE,
+                    d.map(|d| d.reason),
+                ),
+                // The archive reader skips the rest of the member. Scan reports in archives are
+                // read before the logs (when no scan is given outside); here they are only listed.
+                kind => self.listed(SourceStats {
+                    display,
+                    format: match &kind {
+                        Kind::Scan(f) => f.name().into(),
+                        _ => "unrecognised".into(),
+                    },
+                    detection: match kind {
+                        Kind::Unrecognised(why) => Some(why),
+                        _ => None,
+                    },
+                    ..Default::default()
+                }),
             }
+            ControlFlow::Continue(())
         });
         if let Err(e) = result {
             // The archive itself broke (truncated, not a tar after all): say so as its own source.
-            parts.push(Part {
-                stats: SourceStats {
-                    display: input.display.clone(),
-                    format: "tar".into(),
-                    error: Some(e.to_string()),
-                    ..Default::default()
-                },
-                events: Vec::new(),
+            self.listed(SourceStats {
+                display: input.display.clone(),
+                format: "tar".into(),
+                error: Some(e.to_string()),
+                ..Default::default()
             });
         }
-        parts
     }
 }
 
-fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar) -> TaskOut {
+fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar) {
     let input = src.input;
     let Some(format) = src.format else {
-        return TaskOut {
-            chunk: 0,
-            parts: r.archive(input, pb),
-        };
+        return r.archive(input, pb);
     };
-    let part = match (task.len, task.start) {
+    let detection = if task.chunk == 0 {
+        src.detection.clone()
+    } else {
+        None
+    };
+    match (task.len, task.start) {
         (None, _) => r.stream(
             &input.display,
             format,
             input.open_progress(pb),
             Range::WHOLE,
+            detection,
         ),
         // Chunks read on to the end of the file: the line holding a chunk's last byte is theirs to
         // finish (lines belong to the chunk they start in).
@@ -377,6 +445,7 @@ fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar)
                 skip_first_partial: false,
                 limit: Some(len),
             },
+            detection,
         ),
         // Open one byte early to see whether the chunk starts on a line boundary.
         (Some(len), start) => r.stream(
@@ -387,15 +456,8 @@ fn run_task(task: &Task, src: &LogSource<'_>, r: &Reading<'_>, pb: &ProgressBar)
                 skip_first_partial: true,
                 limit: Some(len + 1),
             },
+            detection,
         ),
-    };
-    let mut part = part;
-    if task.chunk == 0 {
-        part.stats.detection.clone_from(&src.detection);
-    }
-    TaskOut {
-        chunk: task.chunk,
-        parts: vec![part],
     }
 }
 
@@ -409,7 +471,8 @@ pub fn run(
 ) -> (Vec<SourceStats>, Vec<LocatedEvent>) {
     let mut events = Vec::new();
     let stats = run_with(sources, cfg, reference, query, None, |_, mut e| {
-        events.append(&mut e)
+        events.append(&mut e);
+        ControlFlow::Continue(())
     });
     events.sort_by_key(|a| (a.event.time, a.source, a.line));
     (stats, events)
@@ -419,16 +482,20 @@ pub fn run(
 /// so that at most a few chunks' events are held (every line may be an event without a query).
 pub const STREAM_CHUNK: u64 = 8 * 1024 * 1024;
 
-/// Read all log sources, handing each task's events to `sink` in (source, line) order. With
-/// `stream`, tasks run that many at a time over [`STREAM_CHUNK`] chunks, so that only a batch's
-/// events are ever held (the `events` command); without, all tasks run at once.
+/// Read all log sources, handing their events to `sink` in (source, line) order as soon as every
+/// earlier source's are handed over (ripgrep's `Sink` is the model). The sink may stop the run
+/// (`ControlFlow::Break`, e.g. a closed pipe): readers then stop at their next buffer and no
+/// further task starts. With `stream`, at most that many tasks run ahead of the oldest one not
+/// yet delivered, over [`STREAM_CHUNK`] chunks, and events are handed over in batches while a
+/// part is read, so that only a few batches are ever held (the `events` command); without, all
+/// tasks may run at once.
 pub fn run_with(
     sources: &[LogSource<'_>],
     cfg: &InputConfig,
     reference: impl Fn(&SourceInput) -> DateTime<Utc> + Sync,
     query: Option<&Query>,
     stream: Option<usize>,
-    mut sink: impl FnMut(&SourceStats, Vec<LocatedEvent>),
+    mut sink: impl FnMut(&SourceStats, Vec<LocatedEvent>) -> ControlFlow<()>,
 ) -> Vec<SourceStats> {
     let filter = query.and_then(Query::prefilter);
     let chunk_bytes = if stream.is_some() {
@@ -477,43 +544,134 @@ pub fn run_with(
     } else {
         ProgressBar::hidden()
     };
+    let stop = AtomicBool::new(false);
+    // Tasks delivered so far, for the run-ahead window.
+    let delivered = (Mutex::new(0usize), Condvar::new());
+    let window = stream.map_or(usize::MAX, |n| n.max(1));
+    let (tx, rx) = mpsc::channel::<(usize, Msg)>();
     let mut stats: Vec<SourceStats> = Vec::with_capacity(sources.len());
-    let mut line_base = 0u64;
-    // Tasks are in (source, chunk) order and `collect` keeps that order.
-    for group in tasks.chunks(stream.unwrap_or(tasks.len()).max(1)) {
-        let outs: Vec<TaskOut> = group
-            .par_iter()
-            .map(|t| {
-                let src = &sources[t.source];
-                let reading = Reading {
-                    cfg,
-                    reference: reference(src.input),
-                    query,
-                    prefilter: filter.as_ref(),
-                };
-                run_task(t, src, &reading, &pb)
-            })
-            .collect();
-        for o in outs {
-            for mut part in o.parts {
-                if o.chunk == 0 {
-                    line_base = 0;
-                    stats.push(part.stats.clone());
-                } else if let Some(s) = stats.last_mut() {
-                    merge(s, &part.stats);
+    std::thread::scope(|ts| {
+        let (tasks, filter, pb, stop, delivered, reference) =
+            (&tasks, &filter, &pb, &stop, &delivered, &reference);
+        ts.spawn(move || {
+            rayon::scope_fifo(|s| {
+                for (k, t) in tasks.iter().enumerate() {
+                    let out = Outbox {
+                        task: k,
+                        tx: tx.clone(),
+                    };
+                    s.spawn_fifo(move |_| {
+                        // Wait until the task is within the window (the oldest undelivered task
+                        // always is, so this cannot deadlock).
+                        let (lock, cv) = delivered;
+                        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while k >= done.saturating_add(window) && !stop.load(Ordering::Relaxed) {
+                            done = cv.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                        drop(done);
+                        if !stop.load(Ordering::Relaxed) {
+                            let src = &sources[t.source];
+                            let reading = Reading {
+                                cfg,
+                                reference: reference(src.input),
+                                query,
+                                prefilter: filter.as_ref(),
+                                out: out.clone(),
+                                stop,
+                                early: stream.is_some(),
+                            };
+                            run_task(t, src, &reading, pb);
+                        }
+                        out.send(Msg::Done);
+                    });
                 }
-                let source = stats.len() - 1;
-                for e in &mut part.events {
-                    e.line += line_base;
-                    e.source = source;
+            });
+            drop(tx);
+        });
+        // Deliver in task order: messages of later tasks wait here until their turn.
+        let mut pending: std::collections::BTreeMap<usize, std::collections::VecDeque<Msg>> =
+            Default::default();
+        let mut next = 0usize;
+        let mut line_base = 0u64;
+        let mut stopped = false;
+        let mut deliver = |k: usize, m: Msg, stats: &mut Vec<SourceStats>| -> bool {
+            let chunk = tasks[k].chunk;
+            match m {
+                Msg::Begin(display, format) => {
+                    if chunk == 0 {
+                        line_base = 0;
+                        stats.push(SourceStats {
+                            display,
+                            format,
+                            ..Default::default()
+                        });
+                    }
                 }
-                line_base += part.stats.lines;
-                sink(&stats[source], part.events);
+                Msg::Events(mut events) => {
+                    if !hand_over(stats, &mut events, line_base, &mut sink) {
+                        return false;
+                    }
+                }
+                Msg::End(mut part) => {
+                    let source = stats.len() - 1;
+                    if chunk == 0 {
+                        stats[source] = part.stats.clone();
+                    } else {
+                        merge(&mut stats[source], &part.stats);
+                    }
+                    let ok = hand_over(stats, &mut part.events, line_base, &mut sink);
+                    line_base += part.stats.lines;
+                    if !ok {
+                        return false;
+                    }
+                }
+                Msg::Done => {}
+            }
+            true
+        };
+        for (k, m) in rx.iter() {
+            if stopped {
+                continue;
+            }
+            pending.entry(k).or_default().push_back(m);
+            // Hand over everything that is now in order.
+            while let Some(q) = pending.get_mut(&next) {
+                let Some(m) = q.pop_front() else { break };
+                let done = matches!(m, Msg::Done);
+                if !deliver(next, m, &mut stats) {
+                    stopped = true;
+                    stop.store(true, Ordering::Relaxed);
+                    delivered.1.notify_all();
+                    break;
+                }
+                if done {
+                    pending.remove(&next);
+                    next += 1;
+                    let (lock, cv) = &delivered;
+                    *lock.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                    cv.notify_all();
+                }
             }
         }
-    }
+    });
     pb.finish_and_clear();
     stats
+}
+
+/// Give a batch of the current source's events to the sink, numbered within their source. `false`
+/// when the sink stopped.
+fn hand_over(
+    stats: &[SourceStats],
+    events: &mut Vec<LocatedEvent>,
+    line_base: u64,
+    sink: &mut impl FnMut(&SourceStats, Vec<LocatedEvent>) -> ControlFlow<()>,
+) -> bool {
+    let source = stats.len() - 1;
+    for e in events.iter_mut() {
+        e.line += line_base;
+        e.source = source;
+    }
+    sink(&stats[source], std::mem::take(events)).is_continue()
 }
 
 fn merge(into: &mut SourceStats, o: &SourceStats) {

@@ -49,7 +49,7 @@ pub fn scans_in_archive(
         &indicatif::ProgressBar::hidden(),
         |name, head, rest| {
             let Some(format) = ScanFormat::detect(head) else {
-                return;
+                return std::ops::ControlFlow::Continue(());
             };
             let file = format!("{}!{}", archive.display, name);
             let mut reader = std::io::BufReader::with_capacity(256 * 1024, head.chain(rest));
@@ -57,6 +57,7 @@ pub fn scans_in_archive(
                 Ok(report) => found.push(LoadedScan { file, report }),
                 Err(e) => errors.push((file, format!("cannot read {format} report: {e}"))),
             }
+            std::ops::ControlFlow::Continue(())
         },
     );
     if let Err(e) = walk {

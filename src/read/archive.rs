@@ -14,11 +14,12 @@ pub fn is_tar(head: &[u8]) -> bool {
 }
 
 /// Call `f(name, head, rest)` for every regular member: `head` is up to [`SNIFF_BYTES`] of the
-/// member's (decompressed) bytes, `rest` the remainder. An error reading the archive ends the walk.
+/// member's (decompressed) bytes, `rest` the remainder. An error reading the archive, or `f`
+/// returning `Break`, ends the walk.
 pub fn for_each_member(
     input: &SourceInput,
     pb: &ProgressBar,
-    mut f: impl FnMut(&str, &[u8], &mut dyn Read),
+    mut f: impl FnMut(&str, &[u8], &mut dyn Read) -> std::ops::ControlFlow<()>,
 ) -> io::Result<()> {
     let mut archive = tar::Archive::new(input.open_progress(pb)?);
     for entry in archive.entries()? {
@@ -32,7 +33,7 @@ pub fn for_each_member(
         (&mut entry)
             .take(SNIFF_BYTES as u64)
             .read_to_end(&mut raw_head)?;
-        match Compression::from_magic(&raw_head) {
+        let flow = match Compression::from_magic(&raw_head) {
             Compression::None => f(&name, &raw_head, &mut entry),
             c => {
                 let mut decoded = decode(c, raw_head.as_slice().chain(&mut entry))?;
@@ -40,8 +41,11 @@ pub fn for_each_member(
                 (&mut decoded)
                     .take(SNIFF_BYTES as u64)
                     .read_to_end(&mut head)?;
-                f(&name, &head, &mut decoded);
+                f(&name, &head, &mut decoded)
             }
+        };
+        if flow.is_break() {
+            break;
         }
     }
     Ok(())

@@ -5,6 +5,8 @@ pub mod formats;
 pub(crate) use crate::sanitize;
 pub mod text;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -59,6 +61,9 @@ pub struct EvidenceOut {
     pub line: u64,
     pub time: String,
     pub format: String,
+    /// The control or program that logged it (the payload or format that recognised the line).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub observer: &'static str,
     pub event: String,
     pub text: String,
 }
@@ -104,6 +109,12 @@ pub struct SourceOut {
     pub last_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why the format was detected (content detection's reason), when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected: Option<String>,
+    /// Events per observer (payload or format) that recognised them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub observers: BTreeMap<&'static str, u64>,
 }
 
 impl ScanOut {
@@ -201,6 +212,7 @@ pub fn build(
                             line: e.line,
                             time: rfc3339(e.event.time),
                             format: s.format.clone(),
+                            observer: e.event.observer,
                             event: e.event.kind.name().to_string(),
                             text: e.text.clone(),
                         }
@@ -231,6 +243,8 @@ pub fn build(
             first_time: s.first_time.map(rfc3339),
             last_time: s.last_time.map(rfc3339),
             error: s.error.as_deref().map(clean_str),
+            detected: s.detection.as_deref().map(clean_str),
+            observers: s.observers.clone(),
         })
         .collect();
     Report {

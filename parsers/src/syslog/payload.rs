@@ -104,7 +104,7 @@ pub const PAYLOADS: [Payload; 10] = [
         exclusive: true,
         unframed: None,
         words: Words::NONE,
-        example: "Nov 20 02:13:44 srx01 RT_FLOW: RT_FLOW_SESSION_DENY: session denied 203.0.113.5/40000->192.0.2.10/443 0x0 junos-https 6(0) default-deny untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 UNKNOWN policy deny",
+        example: "Nov 20 02:13:44 srx01 RT_FLOW: RT_FLOW_SESSION_DENY: session denied 203.0.113.5/40000->192.0.2.10/443 junos-https 6(0) default-deny untrust trust UNKNOWN UNKNOWN N/A(N/A) ge-0/0/0.0 UNKNOWN policy deny",
     },
     Payload {
         name: "panos",
