@@ -211,7 +211,7 @@ enum Msg {
     /// Events of the current part, before it ends.
     Events(Vec<LocatedEvent>),
     /// The current part ended: its stats and its remaining events.
-    End(Part),
+    End(Box<Part>),
     /// The task is done.
     Done,
 }
@@ -358,17 +358,17 @@ impl Reading<'_> {
         stats.events = produced;
         stats.hostnames = hosts;
         stats.observers = observers;
-        self.out.send(Msg::End(Part { stats, events }));
+        self.out.send(Msg::End(Box::new(Part { stats, events })));
     }
 
     /// A part with no events to read (a scan report or unreadable input listed as a source).
     fn listed(&self, stats: SourceStats) {
         self.out
             .send(Msg::Begin(stats.display.clone(), stats.format.clone()));
-        self.out.send(Msg::End(Part {
+        self.out.send(Msg::End(Box::new(Part {
             stats,
             events: Vec::new(),
-        }));
+        })));
     }
 
     /// Every regular member of a tar archive as a source of its own (`archive.tar.gz!member`),
