@@ -92,7 +92,7 @@ pub fn parse_json_line(line: &[u8], _ctx: &TimeContext) -> Result<Option<Event>,
         _ => rec.comm.as_deref(),
     };
     let pid = rec.pid.as_deref().and_then(|p| p.parse().ok());
-    let found = syslog::classify_observed(app, pid, &msg)?;
+    let found = syslog::classify_observed(app, pid, &msg, time)?;
     Ok(found.map(|(kind, observer)| Event {
         time,
         host: rec.hostname.map(|h| h.into_owned()),

@@ -61,7 +61,8 @@ mod tests {
                     (p.classify)(&crate::syslog::payload::Msg {
                         app: None,
                         pid: None,
-                        text: bare
+                        text: bare,
+                        time: None,
                     }),
                     Ok(Some(_))
                 )),

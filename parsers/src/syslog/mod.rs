@@ -70,14 +70,24 @@ pub const ULOGD: LogFormat = LogFormat::new(&LogSpec {
 });
 
 /// The message of a framed line as the payloads see it.
-fn msg_of<'a>(app: Option<&'a str>, pid: Option<u32>, text: &'a str) -> Msg<'a> {
+fn msg_of<'a>(
+    app: Option<&'a str>,
+    pid: Option<u32>,
+    text: &'a str,
+    time: Option<DateTime<Utc>>,
+) -> Msg<'a> {
     let text = text.trim_end_matches(['\r', '\n']);
     let text = if matches!(app, None | Some("kernel" | "/bsd")) {
         strip_uptime(text)
     } else {
         text
     };
-    Msg { app, pid, text }
+    Msg {
+        app,
+        pid,
+        text,
+        time,
+    }
 }
 
 /// How a syslog line scores for detection: content a payload recognises beats a bare header.
@@ -85,7 +95,7 @@ fn detect_line(line: &[u8]) -> Score {
     match header::parse_header(line) {
         Some(h) => {
             let text = String::from_utf8_lossy(h.msg);
-            if payload::recognises(&msg_of(h.app, h.pid, &text)) {
+            if payload::recognises(&msg_of(h.app, h.pid, &text, None)) {
                 Score::Claims
             } else if h.app.is_some() {
                 // A timestamp and a word are not enough: W3C logs (`2026-11-20 02:13:44 DROP TCP
@@ -138,7 +148,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
     };
     // Messages are nearly always valid UTF-8; the lossy fallback only allocates when they are not.
     let msg = String::from_utf8_lossy(body);
-    let found = payload::dispatch(&msg_of(h.app, h.pid, &msg))?;
+    let found = payload::dispatch(&msg_of(h.app, h.pid, &msg, Some(time)))?;
     Ok(found.map(|(kind, observer)| Event {
         time,
         host: h.host.map(str::to_owned),
@@ -153,10 +163,12 @@ fn parse_unframed(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
         .map_err(|_| ParseError::Header("not a syslog header"))?
         .trim();
     let p = payload::unframed(text).ok_or(ParseError::Header("not a syslog header"))?;
+    let time = p.unframed.and_then(|t| t(text, ctx));
     let m = Msg {
         app: None,
         pid: None,
         text,
+        time,
     };
     let Some(kind) = (p.classify)(&m)? else {
         return Ok(None);
@@ -181,12 +193,17 @@ pub fn classify(
     pid: Option<u32>,
     msg: &str,
 ) -> Result<Option<EventKind>, ParseError> {
-    Ok(payload::dispatch(&msg_of(app, pid, msg))?.map(|(k, _)| k))
+    Ok(payload::dispatch(&msg_of(app, pid, msg, None))?.map(|(k, _)| k))
 }
 
-/// Classify a message, naming the payload that did.
-pub fn classify_observed(app: Option<&str>, pid: Option<u32>, msg: &str) -> payload::Classified {
-    payload::dispatch(&msg_of(app, pid, msg))
+/// Classify a message written at `time`, naming the payload that did.
+pub fn classify_observed(
+    app: Option<&str>,
+    pid: Option<u32>,
+    msg: &str,
+    time: DateTime<Utc>,
+) -> payload::Classified {
+    payload::dispatch(&msg_of(app, pid, msg, Some(time)))
 }
 
 /// Strip a leading kernel uptime stamp (`[50028442.088484] `, `[   30.7734] `). A bracket holding

@@ -22,6 +22,8 @@ pub struct Msg<'a> {
     pub pid: Option<u32>,
     /// The message (a kernel uptime stamp removed for tag-less and kernel lines).
     pub text: &'a str,
+    /// When the framing says the line was written (ban tools log durations relative to it).
+    pub time: Option<DateTime<Utc>>,
 }
 
 impl Msg<'_> {
@@ -305,6 +307,7 @@ pub fn unframed(text: &str) -> Option<&'static Payload> {
         app: None,
         pid: None,
         text,
+        time: None,
     };
     PAYLOADS
         .iter()
