@@ -526,7 +526,7 @@ pub fn formats() -> Result<Status> {
     out.push_str(
         "\nPayloads, recognised line by line in syslog (any framing) and journald MESSAGE:\n",
     );
-    for p in &portmortem_parsers::syslog::payload::PAYLOADS {
+    for p in portmortem_parsers::syslog::payload::PAYLOADS {
         out.push_str(&format!(
             "{:<13} {}{}\n              example: {}\n",
             p.name,

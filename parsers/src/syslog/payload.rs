@@ -60,7 +60,7 @@ fn no_time(_: &str, _: &TimeContext) -> Option<DateTime<Utc>> {
 }
 
 /// Every payload, in dispatch order.
-pub const PAYLOADS: [Payload; 10] = [
+pub const PAYLOADS: &[Payload] = &[
     Payload {
         name: "pfsense",
         description: "pfSense / OPNsense filterlog CSV: block lines",
@@ -287,7 +287,7 @@ pub type Classified = Result<Option<(EventKind, &'static str)>, ParseError>;
 /// Run the payloads over a framed message: the first event wins; an exclusive claim ends the
 /// search; `Err` from a claiming classifier is the line's result.
 pub fn dispatch(m: &Msg<'_>) -> Classified {
-    for p in &PAYLOADS {
+    for p in PAYLOADS {
         if !(p.claims)(m) {
             continue;
         }
@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn every_payload_example_is_classified_by_that_payload() {
         let ctx = super::super::tests::ctx();
-        for p in &PAYLOADS {
+        for p in PAYLOADS {
             let ev = super::super::parse_line(p.example.as_bytes(), &ctx)
                 .unwrap_or_else(|e| panic!("{}: {e}", p.name))
                 .unwrap_or_else(|| panic!("{}: no event", p.name));
