@@ -2,4 +2,5 @@
 
 pub mod crowdsec;
 pub mod fail2ban;
+pub mod sshguard;
 pub mod wazuh;

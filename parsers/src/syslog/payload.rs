@@ -146,6 +146,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:07:47 bastion01 fail2ban.actions[702]: NOTICE [sshd] Ban 203.0.113.5",
     },
     Payload {
+        name: "sshguard",
+        description: "sshguard blocks (Blocking \"IP/32\" for N secs, 1.x wordings, Releasing)",
+        claims: |m| m.app.is_some_and(crate::ban::sshguard::is_sshguard),
+        classify: |m| Ok(crate::ban::sshguard::classify(m.text, m.time)),
+        exclusive: true,
+        unframed: None,
+        words: Words::NONE,
+        example: "Nov 20 02:10:00 bastion01 sshguard[4242]: Blocking \"203.0.113.5/32\" for 120 secs (3 attacks in 5 secs, after 1 abuses over 5 secs.)",
+    },
+    Payload {
         name: "systemd",
         description: "systemd and init lifecycle (Started/Stopped/Main process exited/Failed with result), logind and shutdown(8)",
         claims: |m| m.app.is_some(),
