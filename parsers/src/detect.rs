@@ -87,12 +87,14 @@ pub fn detect(head: &[u8]) -> Detection {
             format!("none of {sampled} sampled lines frames as any known format"),
         );
     }
-    // Noise at the top of a file (banners, other programs' lines) is common; a third will do.
-    if n * 3 < sampled {
+    // Noise at the top of a file (banners, other programs' lines) is common: a third will do when
+    // lines carry content only the format writes; framing alone must be the majority.
+    let (need, share) = if c > 0 { (3, "a third") } else { (2, "half") };
+    if n * need < sampled {
         return undetected(
             sampled,
             format!(
-                "only {n} of {sampled} sampled lines look like {} (a third are needed)",
+                "only {n} of {sampled} sampled lines look like {} ({share} are needed)",
                 f.name()
             ),
         );
