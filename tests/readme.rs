@@ -30,3 +30,34 @@ fn readme_demo_output_is_the_real_output() {
         readme[first_run..].starts_with("cargo run --release -- analyze samples/nov20-webfarm")
     );
 }
+
+/// The README's format tables name exactly what the registries hold (`portmortem formats`).
+#[test]
+fn readme_format_tables_match_the_registries() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme.find("## Formats read").expect("formats section");
+    let end = start + readme[start + 3..].find("\n## ").expect("next section") + 3;
+    let section = &readme[start..end];
+    let in_readme: std::collections::BTreeSet<String> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` |").map(|(n, _)| n.to_string()))
+        .collect();
+    let o = run_in(&root(), &["formats"]);
+    assert_eq!(o.status.code(), Some(0));
+    let registered: std::collections::BTreeSet<String> = stdout(&o)
+        .lines()
+        .filter(|l| {
+            !l.starts_with(' ')
+                && !l.is_empty()
+                && !l.ends_with(':')
+                && !l.starts_with("Compressed")
+        })
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    assert!(registered.len() >= 15, "{registered:?}");
+    assert_eq!(
+        in_readme, registered,
+        "README format tables vs `portmortem formats`"
+    );
+}
