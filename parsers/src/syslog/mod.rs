@@ -106,7 +106,7 @@ fn detect_line(line: &[u8]) -> Score {
             }
         }
         None => match std::str::from_utf8(line) {
-            Ok(text) if payload::unframed(text.trim()).is_some() => Score::Claims,
+            Ok(text) if payload::unframed(unframed_text(text)).is_some() => Score::Claims,
             _ => Score::No,
         },
     }
@@ -117,7 +117,7 @@ pub fn line_time(line: &[u8], ctx: &TimeContext) -> Option<DateTime<Utc>> {
     if let Some(h) = header::parse_header(line) {
         return h.time.resolve(ctx);
     }
-    let text = std::str::from_utf8(line).ok()?.trim();
+    let text = unframed_text(std::str::from_utf8(line).ok()?);
     (payload::unframed(text)?.unframed?)(text, ctx)
 }
 
@@ -157,11 +157,25 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
     }))
 }
 
+/// The message of a line with no syslog header: trimmed, and without a bare `<PRI>` (a raw UDP
+/// capture, `nc -lu` into a file: `<164>%ASA-4-106023: …`).
+fn unframed_text(line: &str) -> &str {
+    let t = line.trim();
+    match t.strip_prefix('<').and_then(|r| r.split_once('>')) {
+        Some((pri, rest))
+            if !pri.is_empty() && pri.len() <= 3 && pri.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            rest.trim_start()
+        }
+        _ => t,
+    }
+}
+
 /// A line without syslog framing: a payload that may come bare, with its own time or none.
 fn parse_unframed(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
-    let text = std::str::from_utf8(line)
-        .map_err(|_| ParseError::Header("not a syslog header"))?
-        .trim();
+    let text = unframed_text(
+        std::str::from_utf8(line).map_err(|_| ParseError::Header("not a syslog header"))?,
+    );
     let p = payload::unframed(text).ok_or(ParseError::Header("not a syslog header"))?;
     let time = p.unframed.and_then(|t| t(text, ctx));
     let m = Msg {
@@ -347,6 +361,24 @@ mod tests {
         assert!(
             matches!(ev.kind, EventKind::FirewallDeny(ref d) if d.rule.is_none() && d.dport == Some(161))
         );
+    }
+
+    #[test]
+    fn bare_pri_and_no_framing_reach_their_payload() {
+        // PAN-OS with its own receive time: an event.
+        let ev = parse_line(b"<14>1,2026/11/20 02:13:44,001801000001,TRAFFIC,deny,2049,2026/11/20 02:13:44,203.0.113.5,192.0.2.10,0.0.0.0,0.0.0.0,deny-scanner,,,not-applicable,vsys1,untrust,trust,ethernet1/1,,fwd,2026/11/20 02:13:44,0,1,40000,443,0,0,0x0,tcp,deny,60,60,0,1,2026/11/20 02:13:44,0,any,0,0,0x0,203.0.113.0-203.0.113.255,192.0.2.0-192.0.2.255,0,1,0,policy-deny", &ctx())
+            .unwrap()
+            .unwrap();
+        assert_eq!(ev.observer, "panos");
+        assert_eq!(ev.time.to_rfc3339(), "2026-11-20T02:13:44+00:00");
+        // ASA with only a <PRI>: recognised, but no time to place it.
+        let line: &[u8] = b"<164>%ASA-4-106023: Deny tcp src outside:203.0.113.5/1 dst inside:192.0.2.10/443 by access-group \"a\" [0x0, 0x0]";
+        assert!(matches!(
+            parse_line(line, &ctx()),
+            Err(ParseError::Timestamp(_))
+        ));
+        assert_eq!(detect_line(line), Score::Claims);
+        assert_eq!(detect_line(b"<164>hello"), Score::No);
     }
 
     #[test]
