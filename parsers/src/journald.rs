@@ -21,19 +21,15 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     example: r#"{"__REALTIME_TIMESTAMP":"1795140464000000","_HOSTNAME":"db01","SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Stopped mysql.service - MySQL Community Server."}"#,
     detect: |line| {
         let t = line.trim_ascii_start();
-        if t.starts_with(b"{") && memchr::memmem::find(t, b"\"__REALTIME_TIMESTAMP\"").is_some() {
-            crate::Score::Claims
-        } else {
-            crate::Score::No
-        }
+        crate::Score::claims_if(
+            t.starts_with(b"{") && memchr::memmem::find(t, b"\"__REALTIME_TIMESTAMP\"").is_some(),
+        )
     },
-    framing_suffices: false,
     parse: crate::registry::Parse::Lines(parse_json_line),
     line_time: |l, _| line_time(l),
     line_host: |l| crate::json_str_field(l, b"\"_HOSTNAME\"").map(str::to_string),
     words: &crate::syslog::payload::WORDS,
-    header_prefixes: &[],
-    syslog_mixed_in: false,
+    ..crate::LogSpec::NETWORK
 });
 
 #[derive(Deserialize)]

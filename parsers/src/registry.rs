@@ -121,6 +121,35 @@ pub struct LogSpec {
     pub syslog_mixed_in: bool,
 }
 
+impl Score {
+    /// `Claims` when the line is the format's own, else `No`.
+    pub fn claims_if(own: bool) -> Score {
+        if own { Score::Claims } else { Score::No }
+    }
+}
+
+impl LogSpec {
+    /// The defaults of a format whose every useful line names the scanner (ban tools, IDS, flow
+    /// logs): no aliases, not accepted on framing alone, no host in its lines, no prefilter words
+    /// or headers, no syslog mixed in. A spec sets at least name, description, example, detect,
+    /// parse and line_time over this base (`..LogSpec::NETWORK`); the registry test checks that
+    /// every example is detected and parsed.
+    pub const NETWORK: LogSpec = LogSpec {
+        name: "",
+        aliases: &[],
+        description: "",
+        example: "",
+        detect: |_| Score::No,
+        framing_suffices: false,
+        parse: Parse::Lines(|_, _| Ok(None)),
+        line_time: |_, _| None,
+        line_host: no_host,
+        words: &[],
+        header_prefixes: &[],
+        syslog_mixed_in: false,
+    };
+}
+
 /// No host in this format's lines.
 pub fn no_host(_: &[u8]) -> Option<String> {
     None

@@ -37,13 +37,9 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
             crate::Score::Frames
         }
     },
-    framing_suffices: false,
     parse: crate::registry::Parse::Lines(parse_line),
     line_time,
-    line_host: crate::registry::no_host,
-    words: &[],
-    header_prefixes: &[],
-    syslog_mixed_in: false,
+    ..crate::LogSpec::NETWORK
 });
 
 /// Does this line look like a logrus text line (`time="…" level=…`)?

@@ -21,20 +21,11 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     aliases: &["fail2ban.log"],
     description: "fail2ban.log: Ban, Restore Ban, Unban",
     example: "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5",
-    detect: |line| {
-        if looks_native(line.trim_ascii_start()) {
-            crate::Score::Claims
-        } else {
-            crate::Score::No
-        }
-    },
-    framing_suffices: false,
+    detect: |line| crate::Score::claims_if(looks_native(line.trim_ascii_start())),
     parse: crate::registry::Parse::Lines(parse_line),
     line_time,
-    line_host: crate::registry::no_host,
-    words: &[],
-    header_prefixes: &[],
     syslog_mixed_in: true,
+    ..crate::LogSpec::NETWORK
 });
 
 /// The event of a fail2ban message (`NOTICE  [sshd] Ban 203.0.113.5`), whatever framed it.

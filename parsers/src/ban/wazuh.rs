@@ -26,20 +26,10 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     aliases: &["wazuh", "ossec"],
     description: "Wazuh/OSSEC active-responses.log: firewall-drop/host-deny add and delete (old and 4.x JSON)",
     example: "Fri Nov 20 02:10:08 UTC 2026 /var/ossec/active-response/bin/firewall-drop.sh add - 203.0.113.5 1795140608.94657 5712",
-    detect: |line| {
-        if looks_native(line.trim_ascii_start()) {
-            crate::Score::Claims
-        } else {
-            crate::Score::No
-        }
-    },
-    framing_suffices: false,
+    detect: |line| crate::Score::claims_if(looks_native(line.trim_ascii_start())),
     parse: crate::registry::Parse::Lines(parse_line),
     line_time,
-    line_host: crate::registry::no_host,
-    words: &[],
-    header_prefixes: &[],
-    syslog_mixed_in: false,
+    ..crate::LogSpec::NETWORK
 });
 
 fn ban(ip: IpAddr, script: &str, add: bool) -> EventKind {

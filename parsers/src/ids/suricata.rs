@@ -24,19 +24,13 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
     example: r#"{"timestamp":"2026-11-20T02:18:44.571203+0000","event_type":"alert","src_ip":"203.0.113.5","src_port":53310,"dest_ip":"192.0.2.50","dest_port":22,"proto":"TCP","alert":{"action":"blocked","signature_id":2001219,"signature":"ET SCAN Potential SSH Scan"}}"#,
     detect: |line| {
         let t = line.trim_ascii_start();
-        if t.starts_with(b"{") && memchr::memmem::find(t, b"\"event_type\"").is_some() {
-            crate::Score::Claims
-        } else {
-            crate::Score::No
-        }
+        crate::Score::claims_if(
+            t.starts_with(b"{") && memchr::memmem::find(t, b"\"event_type\"").is_some(),
+        )
     },
-    framing_suffices: false,
     parse: crate::registry::Parse::Lines(parse_eve_line),
     line_time,
-    line_host: crate::registry::no_host,
-    words: &[],
-    header_prefixes: &[],
-    syslog_mixed_in: false,
+    ..crate::LogSpec::NETWORK
 });
 
 /// A JSON value we only want if it is a string or a number; anything else is skipped, not an error.

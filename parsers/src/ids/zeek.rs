@@ -31,13 +31,10 @@ pub const FORMAT: crate::LogFormat = crate::LogFormat::new(&crate::LogSpec {
             crate::Score::Claims
         }
     },
-    framing_suffices: false,
     parse: crate::registry::Parse::Stateful(|| Box::new(ConnParser::new())),
     line_time,
-    line_host: crate::registry::no_host,
-    words: &[],
     header_prefixes: &["#separator", "#fields"],
-    syslog_mixed_in: false,
+    ..crate::LogSpec::NETWORK
 });
 
 /// Column positions taken from a `#fields` header.
