@@ -1,6 +1,6 @@
 //! Advice grounded in the evidence and in the scan's own settings.
 
-use super::rules::{Candidate, fmt_t};
+use super::candidate::{Basis, Candidate, fmt_t};
 use super::{Cause, World};
 use crate::scan::PortCase;
 use portmortem_parsers::BanTool;
@@ -62,6 +62,13 @@ fn rescan(case: &PortCase) -> String {
     )
 }
 
+fn ban_tool(win: &Candidate) -> Option<&BanTool> {
+    match &win.basis {
+        Basis::Ban { tool, .. } => Some(tool),
+        _ => None,
+    }
+}
+
 /// Advice for an explained port.
 pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String> {
     let s = scanners(case);
@@ -72,11 +79,7 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
         .unwrap_or_default();
     let mut out = Vec::new();
     match win.cause {
-        Cause::FirewallDrop | Cause::FirewallReject
-            if win
-                .evidence
-                .first()
-                .is_some_and(|&i| matches!(w.input.events[i].event.kind, portmortem_parsers::EventKind::Flow(_))) =>
+        Cause::FirewallDrop | Cause::FirewallReject if win.basis == Basis::Flow =>
         {
             out.push(format!(
                 "A network sensor ({file}) saw the scanner's attempts {}: find the device between the sensor and {} that {} them (host firewall, IPS, load balancer); its logs name the rule. Add them to this analysis, then allow the scanner {s} there.",
@@ -89,16 +92,16 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             out.push(format!(
                 "Allow the scanner {s} through the firewall that logged the {} ({file}{}) for the scan, e.g. an ACCEPT rule for the scanner ahead of the deny (ufw: `ufw insert 1 allow from {} to any port {}`).",
                 if win.cause == Cause::FirewallDrop { "drops" } else { "rejects" },
-                win.detail.as_ref().map(|r| format!(", rule '{r}'")).unwrap_or_default(),
+                win.detail().map(|r| format!(", rule '{r}'")).unwrap_or_default(),
                 first_scanner(case),
                 case.port
             ));
         }
         Cause::IpsBlock => out.push(format!(
             "Whitelist the scanner {s} in the IPS that blocked it ({file}{}): a pass rule or suppression for the scanner's address, or scan from an exempted address.",
-            win.detail.as_ref().map(|r| format!(", signature '{r}'")).unwrap_or_default()
+            win.detail().map(|r| format!(", signature '{r}'")).unwrap_or_default()
         )),
-        Cause::Ban => out.push(match (win.ban_tool.as_ref(), win.detail.as_deref()) {
+        Cause::Ban => out.push(match (ban_tool(win), win.detail()) {
             (Some(BanTool::Fail2ban), jail) => {
                 let jail = jail.unwrap_or("JAIL");
                 let ip = first_scanner(case);
@@ -139,12 +142,12 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
         }
         Cause::ServiceStop => out.push(format!(
             "{} was stopped during the scan: check who or what stopped it (deployment, maintenance, config management) and schedule the scan away from such restarts.",
-            win.detail.clone().unwrap_or_else(|| "The service".into())
+            win.detail().unwrap_or("The service")
         )),
         Cause::ServiceCrash | Cause::OomKill => {
             out.push(format!(
                 "{} {} during the scan, possibly triggered by it: look at its logs, core dump and memory limits before rescanning.",
-                win.detail.clone().unwrap_or_else(|| "The service".into()),
+                win.detail().unwrap_or("The service"),
                 if win.cause == Cause::OomKill { "was killed for lack of memory" } else { "crashed" }
             ));
             out.push(max_checks_advice(case));
