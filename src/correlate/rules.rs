@@ -85,7 +85,7 @@ mod tests {
             f.explanation
         );
         assert!(
-            f.advice[0].contains("ufw insert 1 allow from 203.0.113.5 to any port 443"),
+            f.advice[0].contains("ufw insert 1 allow from 203.0.113.5 to any port 443 proto tcp"),
             "{:?}",
             f.advice
         );

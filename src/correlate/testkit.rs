@@ -198,6 +198,14 @@ impl Kit {
         self
     }
 
+    /// Set the raw line of the last event (what advice reads zone and interface names from).
+    pub fn text(mut self, text: &str) -> Kit {
+        if let Some(e) = self.events.last_mut() {
+            e.text = text.into();
+        }
+        self
+    }
+
     fn sources(&self) -> Vec<SourceStats> {
         let n = self
             .source_names
