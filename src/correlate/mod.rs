@@ -5,6 +5,7 @@
 pub mod advice;
 pub mod attribute;
 pub mod candidate;
+pub mod controls;
 pub mod evidence;
 pub mod explain;
 pub mod interest;
