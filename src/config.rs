@@ -114,57 +114,11 @@ struct SourceSettings {
     format: Option<String>,
 }
 
-/// Parse `90s`, `5m`, `1h30m`, `-6m`, `+360`, `1.5s`; a bare number is seconds.
+/// Parse `90s`, `5m`, `1h30m`, `-6m`, `+360`, `1.5s`, `250ms`; a bare number is seconds (the one
+/// duration reader, `portmortem_parsers::time::parse_duration`, which reads Go durations too).
 pub fn parse_duration(s: &str) -> Result<Duration> {
-    let t = s.trim();
-    let (neg, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if body.is_empty() {
-        bail!("empty duration {s:?}");
-    }
-    let mut total_ms: f64 = 0.0;
-    if let Ok(n) = body.parse::<f64>() {
-        total_ms = n * 1000.0;
-    } else {
-        let mut num = String::new();
-        let mut rest = body;
-        while !rest.is_empty() {
-            let c = rest.chars().next().unwrap_or(' ');
-            if c.is_ascii_digit() || c == '.' {
-                num.push(c);
-                rest = &rest[1..];
-                continue;
-            }
-            let (unit_ms, len) = if rest.starts_with("ms") {
-                (1.0, 2)
-            } else {
-                match c {
-                    'h' => (3_600_000.0, 1),
-                    'm' => (60_000.0, 1),
-                    's' => (1000.0, 1),
-                    'd' => (86_400_000.0, 1),
-                    _ => bail!("invalid duration {s:?}: unknown unit {c:?} (use h, m, s, ms)"),
-                }
-            };
-            let n: f64 = num
-                .parse()
-                .with_context(|| format!("invalid duration {s:?}: a number must precede {c:?}"))?;
-            total_ms += n * unit_ms;
-            num.clear();
-            rest = &rest[len..];
-        }
-        if !num.is_empty() {
-            bail!("invalid duration {s:?}: number {num:?} has no unit");
-        }
-    }
-    if !total_ms.is_finite() || total_ms.abs() > 1e15 {
-        bail!("invalid duration {s:?}: out of range");
-    }
-    let d = Duration::milliseconds(total_ms.round() as i64);
-    Ok(if neg { -d } else { d })
+    portmortem_parsers::time::parse_duration(s)
+        .map_err(|e| anyhow::anyhow!("invalid duration {s:?}: {e}"))
 }
 
 pub fn parse_tz(s: &str) -> Result<Tz> {

@@ -4,9 +4,16 @@
 //! (the scan's time) used to pick the year of a year-less RFC 3164 / Snort timestamp: the candidate
 //! year (reference year −1, +0, +1) that lands nearest the reference wins, so `Dec 31 23:59` read
 //! for a scan on `Jan 1` lands in the previous year.
+//!
+//! Also the one reader of durations ([`parse_duration`]: CLI values and Go durations alike) and the
+//! one table of zone abbreviations ([`zone_abbreviation`]) the formats that print `%Z` need.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, TimeDelta, TimeZone,
+    Utc,
+};
 use chrono_tz::Tz;
+use thiserror::Error;
 
 /// Zone and reference instant handed to every parser.
 #[derive(Debug, Clone, Copy)]
@@ -110,6 +117,207 @@ pub fn parse_iso8601(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     None
 }
 
+/// Why a duration did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DurationError {
+    #[error("empty")]
+    Empty,
+    #[error("unknown unit {0:?} (use d, h, m, s, ms, us, ns)")]
+    UnknownUnit(String),
+    #[error("a number must precede {0:?}")]
+    MissingNumber(String),
+    #[error("number {0:?} has no unit")]
+    MissingUnit(String),
+    #[error("{0:?} is not a number")]
+    BadNumber(String),
+    #[error("out of range")]
+    OutOfRange,
+}
+
+/// Units by name, longest first where one is a prefix of another (`ms` before `m`), in nanoseconds.
+const UNITS: &[(&str, i128)] = &[
+    ("ns", 1),
+    ("us", 1_000),
+    ("\u{b5}s", 1_000),
+    ("\u{3bc}s", 1_000),
+    ("ms", 1_000_000),
+    ("s", 1_000_000_000),
+    ("m", 60_000_000_000),
+    ("h", 3_600_000_000_000),
+    ("d", 86_400_000_000_000),
+];
+
+/// Parse a duration: the CLI's `90s`, `5m`, `1h30m`, `-6m`, `+360`, `250ms`, `1.5s` (a bare number
+/// is seconds) and Go's `time.Duration` text (`3h59m59.9s`, `1m0.5s`, `300ms`, `1.5µs`, `-2h`), which
+/// CrowdSec prints. One optional sign for the whole value; every component is a decimal number
+/// (digits on either side of an optional `.`) followed by a unit; `d` (days) is accepted too. The
+/// arithmetic is exact to the nanosecond (no float rounding), and the result must fit a
+/// [`TimeDelta`] in nanoseconds (about ±292 years).
+pub fn parse_duration(s: &str) -> Result<TimeDelta, DurationError> {
+    let t = s.trim();
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if body.is_empty() {
+        return Err(DurationError::Empty);
+    }
+    let mut rest = body;
+    let mut total: i128 = 0;
+    let mut components = 0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .bytes()
+            .position(|b| !(b.is_ascii_digit() || b == b'.'))
+            .unwrap_or(rest.len());
+        let (num, after) = rest.split_at(num_len);
+        let unit_len = after
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .map_or(after.len(), |(i, _)| i);
+        let (unit, next) = after.split_at(unit_len);
+        let scale = if unit.is_empty() {
+            // A bare number is seconds, but only as the whole value (`90`, not `1m30`).
+            if components > 0 {
+                return Err(DurationError::MissingUnit(num.to_string()));
+            }
+            1_000_000_000
+        } else {
+            UNITS
+                .iter()
+                .find(|(u, _)| *u == unit)
+                .map(|(_, n)| *n)
+                .ok_or_else(|| DurationError::UnknownUnit(unit.to_string()))?
+        };
+        if num.is_empty() {
+            return Err(DurationError::MissingNumber(unit.to_string()));
+        }
+        total = total
+            .checked_add(scaled(num, scale).ok_or_else(|| bad_number(num))?)
+            .ok_or(DurationError::OutOfRange)?;
+        if total > i64::MAX as i128 {
+            return Err(DurationError::OutOfRange);
+        }
+        components += 1;
+        rest = next;
+    }
+    let ns =
+        i64::try_from(if neg { -total } else { total }).map_err(|_| DurationError::OutOfRange)?;
+    Ok(TimeDelta::nanoseconds(ns))
+}
+
+/// Why [`scaled`] refused `num`: malformed (`1.2.3`, `.`) or too large.
+fn bad_number(num: &str) -> DurationError {
+    if num.matches('.').count() > 1 || !num.bytes().any(|b| b.is_ascii_digit()) {
+        DurationError::BadNumber(num.to_string())
+    } else {
+        DurationError::OutOfRange
+    }
+}
+
+/// `digits[.digits]` × `scale` nanoseconds, exactly (fraction digits beyond a nanosecond are cut).
+fn scaled(num: &str, scale: i128) -> Option<i128> {
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    if (int.is_empty() && frac.is_empty()) || frac.contains('.') {
+        return None;
+    }
+    let mut v: i128 = 0;
+    for b in int.bytes() {
+        v = v.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+        if v > i64::MAX as i128 {
+            return None;
+        }
+    }
+    let mut v = v.checked_mul(scale)?;
+    let mut den: i128 = 1;
+    let mut f: i128 = 0;
+    for b in frac.bytes().take(18) {
+        f = f * 10 + i128::from(b - b'0');
+        den *= 10;
+    }
+    v = v.checked_add(f * scale / den)?;
+    Some(v)
+}
+
+/// Zone abbreviations as `strftime("%Z")` / date(1) print them, in minutes east of UTC. One table
+/// for every format that prints them (Wazuh's old active-responses.log dates, Nessus 19506 "Scan
+/// Start Date").
+///
+/// Abbreviations are not unique; where one names several zones, the choice here is the one a scan
+/// or log server most likely printed, and a source that means the other needs `--source-tz` or
+/// `--scan-tz` with an IANA name:
+/// - `IST`: India (+05:30), not Irish Standard Time (+01:00) or Israel (+02:00);
+/// - `CST`: US Central (−06:00), not China (+08:00) or Cuba (−05:00);
+/// - `BST`: British Summer Time (+01:00), not Bangladesh (+06:00);
+/// - `AST`: Atlantic (−04:00), not Arabia (+03:00);
+/// - `EST`/`MST`: US Eastern (−05:00) / Mountain (−07:00), not the old Australian `EST` or
+///   Malaysia's `MST`;
+/// - `IDT`: Israel Daylight (+03:00).
+pub const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("UTC", 0),
+    ("UT", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("IST", 330),
+    ("CET", 60),
+    ("CEST", 120),
+    ("MET", 60),
+    ("MEST", 120),
+    ("WAT", 60),
+    ("CAT", 120),
+    ("SAST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("IDT", 180),
+    ("MSK", 180),
+    ("EAT", 180),
+    ("PKT", 300),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("SGT", 480),
+    ("HKT", 480),
+    ("PHT", 480),
+    ("AWST", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("ACDT", 630),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("NST", -210),
+    ("NDT", -150),
+    ("BRT", -180),
+    ("ART", -180),
+    ("AST", -240),
+    ("ADT", -180),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("HDT", -540),
+];
+
+/// The fixed offset of a zone abbreviation (case-insensitive), from [`ZONE_ABBREVIATIONS`].
+pub fn zone_abbreviation(abbr: &str) -> Option<FixedOffset> {
+    ZONE_ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| a.eq_ignore_ascii_case(abbr))
+        .and_then(|(_, mins)| FixedOffset::east_opt(mins * 60))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +375,88 @@ mod tests {
         assert_eq!(month_from_abbr(b"Nov"), Some(11));
         assert_eq!(month_from_abbr(b"JAN"), Some(1));
         assert_eq!(month_from_abbr(b"Novem"), None);
+    }
+    #[test]
+    fn durations_cli_syntax() {
+        let d = parse_duration;
+        assert_eq!(d("90s"), Ok(TimeDelta::seconds(90)));
+        assert_eq!(d("5m"), Ok(TimeDelta::minutes(5)));
+        assert_eq!(d("1h30m"), Ok(TimeDelta::minutes(90)));
+        assert_eq!(d("-6m"), Ok(TimeDelta::minutes(-6)));
+        assert_eq!(d("-2h"), Ok(TimeDelta::hours(-2)));
+        assert_eq!(d("+360"), Ok(TimeDelta::seconds(360)));
+        assert_eq!(d(" 42 "), Ok(TimeDelta::seconds(42)));
+        assert_eq!(d("-1.5"), Ok(TimeDelta::milliseconds(-1500)));
+        assert_eq!(d("250ms"), Ok(TimeDelta::milliseconds(250)));
+        assert_eq!(d("2d"), Ok(TimeDelta::days(2)));
+        assert_eq!(d("0"), Ok(TimeDelta::zero()));
+    }
+
+    #[test]
+    fn durations_go_syntax() {
+        let d = parse_duration;
+        assert_eq!(
+            d("3h59m59.9s"),
+            Ok(TimeDelta::hours(4) - TimeDelta::milliseconds(100))
+        );
+        assert_eq!(d("1m0.5s"), Ok(TimeDelta::milliseconds(60_500)));
+        assert_eq!(d("1.5h"), Ok(TimeDelta::minutes(90)));
+        assert_eq!(d(".5s"), Ok(TimeDelta::milliseconds(500)));
+        assert_eq!(d("1.5\u{b5}s"), Ok(TimeDelta::nanoseconds(1500)));
+        assert_eq!(d("2us"), Ok(TimeDelta::nanoseconds(2000)));
+        assert_eq!(d("10ns"), Ok(TimeDelta::nanoseconds(10)));
+        assert_eq!(
+            d("1h0m0.000000001s"),
+            Ok(TimeDelta::hours(1) + TimeDelta::nanoseconds(1))
+        );
+        // Exact: no float drift on long fractions.
+        assert_eq!(
+            d("0.1s").map(|t| t.num_nanoseconds()),
+            Ok(Some(100_000_000))
+        );
+    }
+
+    #[test]
+    fn durations_garbage_is_rejected() {
+        let d = parse_duration;
+        assert_eq!(d(""), Err(DurationError::Empty));
+        assert_eq!(d("-"), Err(DurationError::Empty));
+        assert_eq!(d("5x"), Err(DurationError::UnknownUnit("x".into())));
+        assert_eq!(d("4 h"), Err(DurationError::UnknownUnit(" h".into())));
+        assert_eq!(d("m"), Err(DurationError::MissingNumber("m".into())));
+        assert_eq!(d("1m30"), Err(DurationError::MissingUnit("30".into())));
+        assert!(d("1e300").is_err());
+        assert_eq!(d("1.2.3s"), Err(DurationError::BadNumber("1.2.3".into())));
+        assert_eq!(d(".s"), Err(DurationError::BadNumber(".".into())));
+        assert!(d("--5m").is_err());
+        assert!(d("5m-3s").is_err());
+        assert_eq!(d("99999999999999999999h"), Err(DurationError::OutOfRange));
+        assert_eq!(d("300y"), Err(DurationError::UnknownUnit("y".into())));
+        assert_eq!(d("110000d"), Err(DurationError::OutOfRange));
+    }
+
+    #[test]
+    fn zone_abbreviations_one_table() {
+        let off = |a: &str| zone_abbreviation(a).map(|o| o.local_minus_utc() / 60);
+        assert_eq!(off("CET"), Some(60));
+        assert_eq!(off("cest"), Some(120));
+        assert_eq!(off("PST"), Some(-480));
+        assert_eq!(off("PDT"), Some(-420));
+        assert_eq!(off("EST"), Some(-300));
+        assert_eq!(off("CDT"), Some(-300));
+        // Documented choices for the ambiguous ones.
+        assert_eq!(off("IST"), Some(330));
+        assert_eq!(off("CST"), Some(-360));
+        assert_eq!(off("BST"), Some(60));
+        assert_eq!(off("AST"), Some(-240));
+        assert_eq!(off("NST"), Some(-210));
+        assert_eq!(off("ACST"), Some(570));
+        assert_eq!(off("XYZ"), None);
+        // No abbreviation listed twice.
+        let mut names: Vec<&str> = ZONE_ABBREVIATIONS.iter().map(|(a, _)| *a).collect();
+        names.sort();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n);
     }
 }

@@ -4,9 +4,16 @@
 
 pub mod advice;
 pub mod attribute;
+pub mod candidate;
+pub mod controls;
+pub mod evidence;
+pub mod explain;
 pub mod interest;
+pub mod rank;
 pub mod rules;
 pub mod services;
+#[cfg(test)]
+mod testkit;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,6 +26,8 @@ use crate::scan::PortCase;
 use attribute::{How, SourceHost, Target, Targets, attribute};
 use services::{HostServices, family};
 
+/// What happened to a port. Serialized (serde) as its snake_case name, the same text as
+/// [`Verdict::as_str`] (`blocked`, `service_restart`, `unexplained`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -37,6 +46,8 @@ impl Verdict {
     }
 }
 
+/// Why, within a verdict. Serialized (serde) as its snake_case name, the same text as
+/// [`Cause::as_str`] (`firewall_drop`, `oom_kill`, …). The order is the tie-break of ranking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
@@ -245,4 +256,60 @@ pub fn correlate(input: &Input<'_>) -> Vec<Finding> {
     (0..input.cases.len())
         .map(|i| rules::explain(&world, i))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAUSES: [Cause; 10] = [
+        Cause::FirewallDrop,
+        Cause::FirewallReject,
+        Cause::IpsBlock,
+        Cause::Ban,
+        Cause::RateLimit,
+        Cause::HostOverload,
+        Cause::ServiceStop,
+        Cause::ServiceCrash,
+        Cause::OomKill,
+        Cause::HostReboot,
+    ];
+
+    #[test]
+    fn serde_names_are_the_report_strings() {
+        for v in [
+            Verdict::Blocked,
+            Verdict::ServiceRestart,
+            Verdict::Unexplained,
+        ] {
+            assert_eq!(json(&v), format!("\"{}\"", v.as_str()));
+        }
+        for c in CAUSES {
+            assert_eq!(json(&c), format!("\"{}\"", c.as_str()));
+        }
+        for c in [Confidence::Low, Confidence::Medium, Confidence::High] {
+            assert_eq!(json(&c), format!("\"{}\"", c.as_str()));
+        }
+        // The exact strings the JSON report has always used.
+        assert_eq!(json(&Verdict::ServiceRestart), "\"service_restart\"");
+        assert_eq!(json(&Cause::FirewallDrop), "\"firewall_drop\"");
+        assert_eq!(json(&Cause::OomKill), "\"oom_kill\"");
+        assert_eq!(json(&Cause::IpsBlock), "\"ips_block\"");
+        assert_eq!(json(&Cause::HostReboot), "\"host_reboot\"");
+    }
+
+    fn json<T: Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn causes_map_onto_verdicts() {
+        let blocked: Vec<Cause> = CAUSES
+            .into_iter()
+            .filter(|c| c.verdict() == Verdict::Blocked)
+            .collect();
+        assert_eq!(blocked.len(), 6);
+        assert_eq!(Cause::HostReboot.verdict(), Verdict::ServiceRestart);
+        assert_eq!(Cause::OomKill.verdict(), Verdict::ServiceRestart);
+    }
 }

@@ -132,6 +132,58 @@ pub fn svc_families(svc: &str) -> &'static [&'static str] {
     }
 }
 
+/// The ports a fail2ban jail blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JailPorts {
+    /// The service's ports (from [`default_ports`]).
+    Ports(Vec<u16>),
+    /// Every port: `recidive`, `*-allports` actions, and every ban that is not fail2ban's.
+    All,
+    /// A jail whose name says no service we know: treated as host-wide, with less confidence.
+    Unknown,
+}
+
+/// Words of jail names that are no unit family but name one (fail2ban's stock jails: `php-url-fopen`,
+/// `postfix-sasl`, `pure-ftpd`, `nginx-http-auth`, `roundcube-auth`, `wordpress`).
+const JAIL_WORDS: &[(&str, &str)] = &[
+    ("http", "apache"),
+    ("https", "apache"),
+    ("php", "apache"),
+    ("wordpress", "apache"),
+    ("roundcube", "apache"),
+    ("phpmyadmin", "apache"),
+    ("sasl", "postfix"),
+    ("smtp", "postfix"),
+    ("ftp", "vsftpd"),
+    ("ftpd", "vsftpd"),
+    ("imap", "dovecot"),
+    ("pop3", "dovecot"),
+    ("dropbear", "ssh"),
+];
+
+/// Which ports the fail2ban jail `jail` blocks, from the one service → port table: the first word
+/// of the jail's name (split at `-`/`_`) that names a unit family with default ports decides
+/// (`sshd` → ssh → 22, `nginx-http-auth` → nginx → 80/443, `mysqld-auth` → mysql → 3306,
+/// `postfix-sasl` → 25/465/587, `dovecot` → 110/143/993/995). `recidive` and `…allports…` block
+/// every port.
+pub fn jail_ports(jail: &str) -> JailPorts {
+    let j = jail.trim().to_ascii_lowercase();
+    if j.contains("recidive") || j.contains("allports") || j.contains("all-ports") {
+        return JailPorts::All;
+    }
+    for word in j.split(['-', '_', '.', ' ']).filter(|w| !w.is_empty()) {
+        let fam = JAIL_WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map_or_else(|| family(word), |(_, f)| f.to_string());
+        let ports = default_ports(&fam);
+        if !ports.is_empty() {
+            return JailPorts::Ports(ports.to_vec());
+        }
+    }
+    JailPorts::Unknown
+}
+
 /// What is known on one host: listening announcements and units seen.
 #[derive(Debug, Default, Clone)]
 pub struct HostServices {
@@ -210,6 +262,41 @@ mod tests {
         assert_eq!(family("mysqld"), "mysql");
         assert_eq!(family("tomcat9"), "tomcat");
         assert_eq!(family("Apache2"), "apache");
+    }
+
+    #[test]
+    fn jail_ports_come_from_the_service_table() {
+        let p = |j: &str| jail_ports(j);
+        assert_eq!(p("sshd"), JailPorts::Ports(vec![22]));
+        assert_eq!(p("sshd-ddos"), JailPorts::Ports(vec![22]));
+        assert_eq!(p("selinux-ssh"), JailPorts::Ports(vec![22]));
+        assert_eq!(p("nginx-http-auth"), JailPorts::Ports(vec![80, 443]));
+        assert_eq!(p("apache-auth"), JailPorts::Ports(vec![80, 443]));
+        assert_eq!(p("php-url-fopen"), JailPorts::Ports(vec![80, 443]));
+        assert_eq!(p("postfix"), JailPorts::Ports(vec![25, 465, 587]));
+        assert_eq!(p("postfix-sasl"), JailPorts::Ports(vec![25, 465, 587]));
+        assert_eq!(p("exim-spam"), JailPorts::Ports(vec![25, 465, 587]));
+        assert_eq!(p("dovecot"), JailPorts::Ports(vec![110, 143, 993, 995]));
+        assert_eq!(p("vsftpd"), JailPorts::Ports(vec![21]));
+        assert_eq!(p("pure-ftpd"), JailPorts::Ports(vec![21]));
+        assert_eq!(p("mysqld-auth"), JailPorts::Ports(vec![3306]));
+        assert_eq!(p("postgresql"), JailPorts::Ports(vec![5432]));
+        assert_eq!(p("tomcat-auth"), JailPorts::Ports(vec![8080, 8443, 8009]));
+        assert_eq!(p("recidive"), JailPorts::All);
+        assert_eq!(p("sshd-allports"), JailPorts::All);
+        assert_eq!(p("pam-generic"), JailPorts::Unknown);
+        assert_eq!(p(""), JailPorts::Unknown);
+        // Every jail port is a default port of some family: one table, not two.
+        for j in ["sshd", "nginx-http-auth", "dovecot", "mysqld-auth"] {
+            let JailPorts::Ports(ports) = p(j) else {
+                panic!("{j}")
+            };
+            assert!(ports.iter().all(|port| {
+                ["ssh", "nginx", "dovecot", "mysql"]
+                    .iter()
+                    .any(|f| default_ports(f).contains(port))
+            }));
+        }
     }
 
     #[test]

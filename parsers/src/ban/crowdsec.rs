@@ -49,23 +49,8 @@ pub fn looks_native(line: &[u8]) -> bool {
 
 /// Go duration: `4h`, `3h59m59.9s`, `30m`.
 fn go_duration(s: &str) -> Option<Duration> {
-    let mut total = 0f64;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() || c == '.' {
-            num.push(c);
-            continue;
-        }
-        let n: f64 = num.parse().ok()?;
-        num.clear();
-        total += n * match c {
-            'h' => 3600.0,
-            'm' => 60.0,
-            's' => 1.0,
-            _ => return None,
-        };
-    }
-    (num.is_empty() && total.is_finite()).then(|| Duration::milliseconds((total * 1000.0) as i64))
+    // Go's `time.Duration` text (`3h59m59.9s`): the one duration reader.
+    crate::time::parse_duration(s).ok()
 }
 
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {

@@ -47,24 +47,10 @@ fn ban(ip: IpAddr, script: &str, add: bool) -> EventKind {
     })
 }
 
-/// Zone abbreviations date(1) prints on servers; an unknown one falls back to the context's zone.
+/// Zone abbreviations date(1) prints on servers (the one table, `time::ZONE_ABBREVIATIONS`); an
+/// unknown one falls back to the context's zone.
 fn zone_offset(abbr: &str) -> Option<FixedOffset> {
-    let h = match abbr {
-        "UTC" | "GMT" | "Z" => 0,
-        "CET" | "BST" | "WAT" => 1,
-        "CEST" | "EET" | "SAST" => 2,
-        "EEST" | "MSK" => 3,
-        "IST" => return FixedOffset::east_opt(5 * 3600 + 1800),
-        "JST" | "KST" => 9,
-        "AEST" => 10,
-        "EST" | "CDT" => -5,
-        "EDT" => -4,
-        "CST" | "MDT" => -6,
-        "MST" | "PDT" => -7,
-        "PST" => -8,
-        _ => return None,
-    };
-    FixedOffset::east_opt(h * 3600)
+    crate::time::zone_abbreviation(abbr)
 }
 
 /// Does this line start like an active-responses.log line?

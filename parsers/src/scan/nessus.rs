@@ -1049,44 +1049,9 @@ enum Zone {
     Named(Tz),
 }
 
-/// Common zone abbreviations as `strftime("%Z")` prints them (fixed offsets, minutes east of UTC).
-const ABBREVIATIONS: &[(&str, i32)] = &[
-    ("UTC", 0),
-    ("UT", 0),
-    ("GMT", 0),
-    ("Z", 0),
-    ("WET", 0),
-    ("WEST", 60),
-    ("BST", 60),
-    ("CET", 60),
-    ("CEST", 120),
-    ("MET", 60),
-    ("MEST", 120),
-    ("EET", 120),
-    ("EEST", 180),
-    ("MSK", 180),
-    ("EST", -300),
-    ("EDT", -240),
-    ("CST", -360),
-    ("CDT", -300),
-    ("MST", -420),
-    ("MDT", -360),
-    ("PST", -480),
-    ("PDT", -420),
-    ("AKST", -540),
-    ("AKDT", -480),
-    ("HST", -600),
-    ("JST", 540),
-    ("KST", 540),
-    ("SGT", 480),
-    ("HKT", 480),
-    ("AWST", 480),
-    ("ACST", 570),
-    ("AEST", 600),
-    ("AEDT", 660),
-    ("NZST", 720),
-    ("NZDT", 780),
-];
+/// Common zone abbreviations as `strftime("%Z")` prints them (fixed offsets, minutes east of UTC):
+/// the one table, shared with the other formats that print `%Z`.
+const ABBREVIATIONS: &[(&str, i32)] = crate::time::ZONE_ABBREVIATIONS;
 
 /// Windows zone names (Nessus on Windows prints these), "Standard Time" form.
 const WINDOWS_ZONES: &[(&str, Tz)] = &[

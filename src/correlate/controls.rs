@@ -1,0 +1,361 @@
+//! The commands of each control that can let a scanner through, in its own syntax: UFW,
+//! firewalld, iptables/nftables, Cisco ASA access lists, pfSense pass rules, PAN-OS security rules,
+//! Junos policies, and the names (zones, interfaces) they need, read from the logged line. Which
+//! control to address is [`super::advice`]'s choice.
+
+use std::net::IpAddr;
+
+use portmortem_parsers::Proto;
+
+use crate::scan::PortCase;
+
+/// Which netfilter front end wrote a log prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Netfilter {
+    /// `[UFW BLOCK]`, `[UFW LIMIT BLOCK]`.
+    Ufw,
+    /// firewalld's `LogDenied` prefixes: `filter_IN_<zone>_REJECT`/`_DROP` (nftables),
+    /// `IN_<zone>_DROP` (iptables backend), `FINAL_REJECT`, `STATE_INVALID_DROP`.
+    Firewalld { zone: Option<String>, invalid: bool },
+    /// Anything else: a hand-written iptables/nftables `LOG` rule.
+    Plain,
+}
+
+pub(super) fn netfilter_flavour(rule: Option<&str>) -> Netfilter {
+    let r = rule
+        .unwrap_or_default()
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ':'));
+    let up = r.to_ascii_uppercase();
+    if up.starts_with("UFW ") && up.contains("BLOCK") {
+        return Netfilter::Ufw;
+    }
+    if r == "FINAL_REJECT" || r == "FINAL_DROP" {
+        return Netfilter::Firewalld {
+            zone: None,
+            invalid: false,
+        };
+    }
+    if r.starts_with("STATE_INVALID") {
+        return Netfilter::Firewalld {
+            zone: None,
+            invalid: true,
+        };
+    }
+    let body = r.strip_prefix("filter_").unwrap_or(r);
+    let zoned = body
+        .strip_prefix("IN_")
+        .or_else(|| body.strip_prefix("FWD_"));
+    if let Some(rest) = zoned
+        && let Some((zone, verdict)) = rest.rsplit_once('_')
+        && matches!(verdict, "REJECT" | "DROP" | "DENY")
+        && !zone.is_empty()
+    {
+        return Netfilter::Firewalld {
+            zone: Some(zone.to_string()),
+            invalid: false,
+        };
+    }
+    Netfilter::Plain
+}
+
+pub(super) fn proto_word(case: &PortCase) -> &str {
+    match &case.protocol {
+        Proto::Udp => "udp",
+        _ => "tcp",
+    }
+}
+
+pub(super) fn ufw_cmd(case: &PortCase, addr: &str) -> String {
+    format!(
+        "ufw insert 1 allow from {addr} to any port {} proto {}",
+        case.port,
+        proto_word(case)
+    )
+}
+
+pub(super) fn iptables_cmd(case: &PortCase, addr: &str, ip: Option<IpAddr>) -> String {
+    format!(
+        "{} -I INPUT -s {addr} -p {} --dport {} -j ACCEPT",
+        if ip.is_some_and(|a| a.is_ipv6()) {
+            "ip6tables"
+        } else {
+            "iptables"
+        },
+        proto_word(case),
+        case.port
+    )
+}
+
+pub(super) fn netfilter_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    rule: Option<&str>,
+) -> String {
+    let v6 = ip.is_some_and(|a| a.is_ipv6());
+    match netfilter_flavour(rule) {
+        Netfilter::Ufw => format!("UFW logged it, so `{}`", ufw_cmd(case, addr)),
+        Netfilter::Firewalld { zone, invalid } => {
+            let family = if v6 { "ipv6" } else { "ipv4" };
+            let zone_opt = zone
+                .as_deref()
+                .map(|z| format!(" --zone={z}"))
+                .unwrap_or_default();
+            let mut s = format!(
+                "firewalld logged it{}, so `firewall-cmd --permanent{zone_opt} --add-rich-rule='rule family=\"{family}\" source address=\"{addr}\" accept'` and `firewall-cmd --reload` (or put the scanner in the trusted zone: `firewall-cmd --permanent --zone=trusted --add-source={addr}`)",
+                zone.as_deref()
+                    .map(|z| format!(" in zone '{z}'"))
+                    .unwrap_or_else(|| {
+                        " (the prefix names no zone: add --zone= for the interface's zone)".into()
+                    })
+            );
+            if invalid {
+                s.push_str("; STATE_INVALID_DROP drops packets conntrack cannot place (asymmetric routing, a full or flushed table), before any zone rule: look at those too");
+            }
+            s
+        }
+        Netfilter::Plain => format!(
+            "insert an accept for it ahead of the rule that logged {}: `{}` (nftables: `nft insert rule inet filter input {} saddr {addr} {} dport {} accept`)",
+            rule.map(|r| format!("'{r}'"))
+                .unwrap_or_else(|| "the deny".into()),
+            iptables_cmd(case, addr, ip),
+            if v6 { "ip6" } else { "ip" },
+            proto_word(case),
+            case.port
+        ),
+    }
+}
+
+pub(super) fn asa_allow(
+    case: &PortCase,
+    addr: &str,
+    dst: Option<IpAddr>,
+    acl: Option<&str>,
+) -> String {
+    let dst = dst.map_or_else(|| case.host.clone(), |d| d.to_string());
+    let entry = format!(
+        "access-list {} line 1 extended permit {} host {addr} host {dst} eq {}",
+        acl.unwrap_or("ACL"),
+        proto_word(case),
+        case.port
+    );
+    match acl {
+        Some(a) => format!(
+            "add an entry for it at the top of access-list '{a}' (the access-group that denied it): `{entry}`"
+        ),
+        None => format!(
+            "add an entry for it at the top of the access-list the ingress interface's access-group applies (`show running-config access-group`): `{entry}`"
+        ),
+    }
+}
+
+/// pfSense/OPNsense filterlog CSV: the interface is two fields before the action (`…,em0,match,block,in,…`).
+pub(super) fn pfsense_interface(text: &str) -> Option<&str> {
+    let f: Vec<&str> = text.split(',').collect();
+    (2..f.len().saturating_sub(1))
+        .find(|&k| matches!(f[k], "block" | "reject" | "pass") && matches!(f[k + 1], "in" | "out"))
+        .map(|k| f[k - 2].trim())
+        .filter(|i| !i.is_empty())
+}
+
+pub(super) fn pfsense_allow(
+    case: &PortCase,
+    addr: &str,
+    dst: Option<IpAddr>,
+    rule: Option<&str>,
+    text: &str,
+) -> String {
+    let iface = pfsense_interface(text);
+    format!(
+        "add a pass rule on interface {} (Firewall > Rules, that interface's tab) above the block rule{}, source {addr} (or a firewall alias holding the scanner addresses), destination {} port {}/{}",
+        iface.unwrap_or("the one that logged it"),
+        rule.map(|r| format!(" ({r})")).unwrap_or_default(),
+        dst.map_or_else(|| case.host.clone(), |d| d.to_string()),
+        case.port,
+        proto_word(case)
+    )
+}
+
+/// PAN-OS TRAFFIC/THREAT CSV: source and destination zones (fields 16 and 17).
+pub(super) fn panos_zones(text: &str) -> (Option<&str>, Option<&str>) {
+    let at = text
+        .find(",TRAFFIC,")
+        .map(|p| p + ",TRAFFIC,".len())
+        .or_else(|| text.find(",THREAT,").map(|p| p + ",THREAT,".len()));
+    let Some(at) = at else {
+        return (None, None);
+    };
+    // The text after the type starts at field 4.
+    let f: Vec<&str> = text[at..].split(',').collect();
+    let z = |i: usize| f.get(i).map(|s| s.trim()).filter(|s| !s.is_empty());
+    (z(12), z(13))
+}
+
+pub(super) fn panos_allow(
+    case: &PortCase,
+    addr: &str,
+    dst: Option<IpAddr>,
+    rule: Option<&str>,
+    text: &str,
+) -> String {
+    let (from, to) = panos_zones(text);
+    let dst = dst.map_or_else(|| case.host.clone(), |d| d.to_string());
+    let before = rule
+        .map(|r| format!(", `move rulebase security rules allow-scanner before \"{r}\"`"))
+        .unwrap_or_default();
+    format!(
+        "add a security rule allowing it above {}: `set rulebase security rules allow-scanner from {} to {} source {addr} destination {dst} application any service any action allow`{before}, then commit",
+        rule.map(|r| format!("the rule '{r}' that denied it"))
+            .unwrap_or_else(|| "the rule that denied it".into()),
+        from.unwrap_or("any"),
+        to.unwrap_or("any"),
+    )
+}
+
+/// `ADDR/32` (or `/128`).
+pub(super) fn host_prefix(addr: &str, ip: Option<IpAddr>) -> String {
+    format!(
+        "{addr}/{}",
+        if ip.is_some_and(|a| a.is_ipv6()) {
+            128
+        } else {
+            32
+        }
+    )
+}
+
+/// Junos from-zone / to-zone of an `RT_FLOW_SESSION_DENY` line: structured-data
+/// `source-zone-name="…"`, or the plain form's words after the policy.
+pub(super) fn junos_zones(text: &str) -> (Option<&str>, Option<&str>) {
+    let sd = |key: &str| {
+        let k = format!("{key}=\"");
+        let start = text.find(&k)? + k.len();
+        let end = start + text[start..].find('"')?;
+        Some(&text[start..end]).filter(|s| !s.is_empty())
+    };
+    if let (Some(f), t) = (sd("source-zone-name"), sd("destination-zone-name")) {
+        return (Some(f), t);
+    }
+    let Some(at) = text.find("session denied ") else {
+        return (None, None);
+    };
+    // FLOW SERVICE PROTO POLICY FROM-ZONE TO-ZONE …
+    let mut w = text[at + "session denied ".len()..]
+        .split_whitespace()
+        .skip(4);
+    (w.next(), w.next())
+}
+
+/// The zone of a Junos `RT_SCREEN` line (`zone name: untrust,`).
+pub(super) fn junos_screen_zone(text: &str) -> Option<&str> {
+    let start = text.find("zone name: ")? + "zone name: ".len();
+    let rest = &text[start..];
+    let end = rest.find(',').unwrap_or(rest.len());
+    Some(rest[..end].trim()).filter(|z| !z.is_empty())
+}
+
+pub(super) fn junos_allow(
+    addr: &str,
+    ip: Option<IpAddr>,
+    rule: Option<&str>,
+    text: &str,
+) -> String {
+    let (from, to) = junos_zones(text);
+    let (policy, global) = match rule {
+        Some(r) => match r.strip_suffix("(global)") {
+            Some(p) => (Some(p), true),
+            None => (Some(r), false),
+        },
+        None => (None, false),
+    };
+    let book = format!(
+        "`set security address-book global address scanner {}`",
+        host_prefix(addr, ip)
+    );
+    let ctx = if global {
+        "global".to_string()
+    } else {
+        format!(
+            "from-zone {} to-zone {}",
+            from.unwrap_or("FROM-ZONE"),
+            to.unwrap_or("TO-ZONE")
+        )
+    };
+    let insert = policy
+        .map(|p| {
+            format!(", `insert security policies {ctx} policy allow-scanner before policy {p}`")
+        })
+        .unwrap_or_default();
+    format!(
+        "add a security policy permitting it ahead of {}: {book}, `set security policies {ctx} policy allow-scanner match source-address scanner destination-address any application any`, `set security policies {ctx} policy allow-scanner then permit`{insert}, then commit",
+        policy
+            .map(|p| format!("the deny policy '{p}'"))
+            .unwrap_or_else(|| "the policy that denied it".into())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netfilter_prefixes() {
+        assert_eq!(netfilter_flavour(Some("UFW BLOCK")), Netfilter::Ufw);
+        assert_eq!(netfilter_flavour(Some("[UFW LIMIT BLOCK]")), Netfilter::Ufw);
+        assert_eq!(
+            netfilter_flavour(Some("filter_IN_internal_DROP")),
+            Netfilter::Firewalld {
+                zone: Some("internal".into()),
+                invalid: false
+            }
+        );
+        assert_eq!(
+            netfilter_flavour(Some("IN_public_REJECT:")),
+            Netfilter::Firewalld {
+                zone: Some("public".into()),
+                invalid: false
+            }
+        );
+        assert_eq!(netfilter_flavour(Some("UFW AUDIT")), Netfilter::Plain);
+        assert_eq!(netfilter_flavour(Some("DROP-IN")), Netfilter::Plain);
+        assert_eq!(netfilter_flavour(None), Netfilter::Plain);
+    }
+
+    #[test]
+    fn names_read_from_the_logged_line() {
+        assert_eq!(
+            pfsense_interface("filterlog[1]: 5,,,1000000103,igb1,match,block,in,4,0x0"),
+            Some("igb1")
+        );
+        assert_eq!(pfsense_interface("no csv here"), None);
+        assert_eq!(
+            panos_zones(
+                "1,2026/11/20 02:12:00,0128,TRAFFIC,deny,2561,t,a,b,c,d,rule,,,app,vsys1,untrust,trust,eth1"
+            ),
+            (Some("untrust"), Some("trust"))
+        );
+        assert_eq!(panos_zones("1,2,3,TRAFFIC,deny"), (None, None));
+        assert_eq!(
+            junos_zones(
+                r#"RT_FLOW_SESSION_DENY [junos@2636 source-zone-name="untrust" destination-zone-name="trust"]"#
+            ),
+            (Some("untrust"), Some("trust"))
+        );
+        assert_eq!(
+            junos_zones(
+                "RT_FLOW_SESSION_DENY: session denied 203.0.113.5/40000->192.0.2.10/443 junos-https 6(0) deny-all(global) untrust dmz UNKNOWN"
+            ),
+            (Some("untrust"), Some("dmz"))
+        );
+        assert_eq!(
+            junos_screen_zone(
+                "RT_SCREEN_TCP: TCP port scan! source: 203.0.113.5:40000, destination: 192.0.2.10:22, zone name: untrust, interface name: ge-0/0/0.0, action: drop"
+            ),
+            Some("untrust")
+        );
+        assert_eq!(
+            host_prefix("2001:db8::5", "2001:db8::5".parse().ok()),
+            "2001:db8::5/128"
+        );
+    }
+}
