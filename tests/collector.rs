@@ -92,63 +92,23 @@ fn every_vendor_in_one_collector_file_explains_its_port() {
     assert_eq!(code, 0, "{report:#}");
     assert_schema_valid(&report);
     let f = "./collector/all.log";
-    // (host, port, verdict, cause, evidence lines, observer of the first evidence)
-    type Want<'a> = (&'a str, u64, &'a str, &'a str, &'a [u64], &'a str);
+    // (host, port, verdict, cause, evidence lines, observer of the first evidence, words the
+    // advice must use: the acting control's own terms)
+    type Want<'a> = (&'a str, u64, &'a str, &'a str, &'a [u64], &'a str, &'a str);
+    #[rustfmt::skip]
     let want: &[Want<'_>] = &[
-        (
-            "192.0.2.21",
-            443,
-            "blocked",
-            "firewall_drop",
-            &[4],
-            "cisco_asa",
-        ),
-        (
-            "192.0.2.22",
-            8443,
-            "blocked",
-            "firewall_drop",
-            &[5],
-            "panos",
-        ),
-        ("192.0.2.23", 22, "blocked", "firewall_drop", &[6], "junos"),
-        (
-            "192.0.2.24",
-            3389,
-            "blocked",
-            "firewall_drop",
-            &[7],
-            "pfsense",
-        ),
-        (
-            "192.0.2.25",
-            80,
-            "blocked",
-            "firewall_drop",
-            &[8],
-            "netfilter",
-        ),
-        ("192.0.2.26", 22, "blocked", "ban", &[9], "fail2ban"),
-        (
-            "192.0.2.27",
-            3306,
-            "service_restart",
-            "service_stop",
-            &[10, 11, 12],
-            "systemd",
-        ),
-        (
-            "192.0.2.28",
-            22,
-            "service_restart",
-            "service_stop",
-            &[13],
-            "daemon",
-        ),
+        ("192.0.2.21", 443, "blocked", "firewall_drop", &[4], "cisco_asa", "access-list"),
+        ("192.0.2.22", 8443, "blocked", "firewall_drop", &[5], "panos", "security rule"),
+        ("192.0.2.23", 22, "blocked", "firewall_drop", &[6], "junos", "security policy"),
+        ("192.0.2.24", 3389, "blocked", "firewall_drop", &[7], "pfsense", "pass rule"),
+        ("192.0.2.25", 80, "blocked", "firewall_drop", &[8], "netfilter", "iptables"),
+        ("192.0.2.26", 22, "blocked", "ban", &[9], "fail2ban", "ignoreip"),
+        ("192.0.2.27", 3306, "service_restart", "service_stop", &[10, 11, 12], "systemd", ""),
+        ("192.0.2.28", 22, "service_restart", "service_stop", &[13], "daemon", ""),
     ];
     let ports = report["ports"].as_array().unwrap();
     assert_eq!(ports.len(), want.len());
-    for &(host, port, verdict, cause, lines, observer) in want {
+    for &(host, port, verdict, cause, lines, observer, words) in want {
         let p = ports
             .iter()
             .find(|p| p["host"] == host && p["port"] == port)
@@ -168,6 +128,10 @@ fn every_vendor_in_one_collector_file_explains_its_port() {
         // The decoy (another source) and the untimed bare line are never evidence.
         assert!(!ev.contains(&format!("{f}:3")), "{ctx}");
         assert!(!ev.contains(&format!("{f}:14")), "{ctx}");
+        let advice = p["advice"].to_string();
+        assert!(advice.contains(words), "{ctx}: advice lacks {words:?}");
+        // UFW only for UFW's own log lines: none of these controls is UFW.
+        assert!(!advice.contains("ufw "), "{ctx}");
         let first = &p["evidence"][0];
         assert_eq!(first["observer"], observer, "{ctx}");
         assert_eq!(first["format"], "syslog", "{ctx}");

@@ -51,6 +51,13 @@ fn sshguard_block_of_the_scanner_explains_every_port_it_hid() {
             p["explanation"].as_str().unwrap().contains("sshguard"),
             "{p:#}"
         );
+        assert!(
+            p["advice"][0]
+                .as_str()
+                .unwrap()
+                .contains("sshguard's whitelist"),
+            "{p:#}"
+        );
     }
 }
 
