@@ -119,6 +119,17 @@ impl Confidence {
 }
 
 /// The explanation of one port.
+macro_rules! display_as_str {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+display_as_str!(Verdict, Cause, Confidence);
+
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub verdict: Verdict,

@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 use anyhow::Result;
+
+use crate::correlate::Cause;
 use serde_json::{Value, json};
 
 use super::{PortOut, Report};
@@ -95,7 +97,7 @@ pub fn csv(r: &Report) -> Result<String> {
             p.window.start.clone(),
             p.window.end.clone(),
             p.verdict.to_string(),
-            p.cause.unwrap_or("").to_string(),
+            p.cause.map_or("", Cause::as_str).to_string(),
             p.confidence.to_string(),
             p.evidence.len().to_string(),
             cell(&evidence.join(" ")),
@@ -223,7 +225,7 @@ pub fn markdown(r: &Report) -> String {
                 p.port,
                 p.scan_state,
                 p.verdict,
-                p.cause.unwrap_or("–"),
+                p.cause.map_or("–", Cause::as_str),
                 p.confidence,
                 p.evidence
                     .first()
@@ -296,7 +298,7 @@ pub fn html(r: &Report) -> String {
                 e(&p.protocol),
                 p.port,
                 p.scan_state,
-                p.cause.unwrap_or("–"),
+                p.cause.map_or("–", Cause::as_str),
                 p.confidence,
                 v = p.verdict
             );

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
-use crate::correlate::Finding;
+use crate::correlate::{Cause, Confidence, Finding, Verdict};
 use crate::model::{LocatedEvent, SourceStats};
 use crate::reprobe::ProbeResult;
 use crate::scan::{LoadedScan, PortCase};
@@ -84,9 +84,9 @@ pub struct PortOut {
     pub service: Option<String>,
     pub scan_state: &'static str,
     pub window: Window,
-    pub verdict: &'static str,
-    pub cause: Option<&'static str>,
-    pub confidence: &'static str,
+    pub verdict: Verdict,
+    pub cause: Option<Cause>,
+    pub confidence: Confidence,
     pub explanation: String,
     pub evidence: Vec<EvidenceOut>,
     pub reprobe: Option<ReprobeOut>,
@@ -197,9 +197,9 @@ pub fn build(
                     start: rfc3339(c.window.0),
                     end: rfc3339(c.window.1),
                 },
-                verdict: f.verdict.as_str(),
-                cause: f.cause.map(|c| c.as_str()),
-                confidence: f.confidence.as_str(),
+                verdict: f.verdict,
+                cause: f.cause,
+                confidence: f.confidence,
                 explanation: clean_str(&f.explanation),
                 evidence: f
                     .evidence

@@ -47,7 +47,7 @@ fn port_block(out: &mut String, p: &PortOut, paint: &Paint) {
             .map(|s| format!(" {s}"))
             .unwrap_or_default(),
         p.scan_state,
-        paint.verdict(p.verdict),
+        paint.verdict(p.verdict.as_str()),
     );
     let _ = writeln!(
         out,
