@@ -190,6 +190,27 @@ fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
     }
 }
 
+/// Warn about every per-source rule that matched no input, with how inputs are named.
+fn tell_unmatched_rules(cfg: &InputConfig, names: &[&str], quiet: bool) {
+    let unmatched = cfg.unmatched_rules(names);
+    if unmatched.is_empty() {
+        return;
+    }
+    let mut sample: Vec<&str> = names.iter().take(3).copied().collect();
+    if names.len() > 3 {
+        sample.push("…");
+    }
+    for origin in unmatched {
+        warn(
+            quiet,
+            &format!(
+                "{origin} matched no input and had no effect (inputs are named like: {}; a glob matches the path as shown, relative or absolute, or the file name alone)",
+                sample.join(", ")
+            ),
+        );
+    }
+}
+
 fn extra_sources(c: &Classified) -> Vec<SourceStats> {
     let mut v: Vec<SourceStats> = c
         .unrecognised
@@ -328,6 +349,12 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let (mut stats, events) =
         pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
+    {
+        let mut names: Vec<&str> = stats.iter().map(|s| s.display.as_str()).collect();
+        names.extend(c.unrecognised.iter().map(|(i, _)| i.display.as_str()));
+        names.extend(scan_inputs.iter().map(|(i, _)| i.display.as_str()));
+        tell_unmatched_rules(&cfg.input, &names, quiet);
+    }
     if cfg.strict && read_errors > 0 {
         bail!("{read_errors} log source(s) could not be read to the end (--strict)");
     }
@@ -502,6 +529,12 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         r => r.context("cannot write to standard output")?,
     }
     let read_errors = tell_sources(&stats, cfg.verbose, cfg.quiet);
+    {
+        let mut names: Vec<&str> = stats.iter().map(|s| s.display.as_str()).collect();
+        names.extend(c.unrecognised.iter().map(|(i, _)| i.display.as_str()));
+        names.extend(c.scans.iter().map(|(i, _)| i.display.as_str()));
+        tell_unmatched_rules(&cfg, &names, cfg.quiet);
+    }
     Ok(if c.errors.is_empty() && read_errors == 0 {
         Status::Ok
     } else {

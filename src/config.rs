@@ -19,6 +19,8 @@ use crate::cli::{AnalyzeArgs, FailOn, InputArgs, OutputFormat};
 pub struct GlobRule<T> {
     matcher: GlobMatcher,
     pub value: T,
+    /// Where the rule was given, for warnings (`--source-tz gw01/*=Europe/Berlin`).
+    pub origin: String,
 }
 
 impl<T> GlobRule<T> {
@@ -26,17 +28,54 @@ impl<T> GlobRule<T> {
         let matcher = Glob::new(glob)
             .with_context(|| format!("invalid glob {glob:?}"))?
             .compile_matcher();
-        Ok(Self { matcher, value })
+        Ok(Self {
+            matcher,
+            value,
+            origin: glob.to_string(),
+        })
     }
 
-    /// Matches the whole path, or its file name alone (so `fw.log=+6m` works for `logs/fw.log`).
+    /// Say where the rule came from (for the warning when it matches nothing).
+    pub fn given_as(mut self, origin: String) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// Matches the path as given, its file name alone (so `fw.log=+6m` works for `logs/fw.log`),
+    /// and the same file named relative to the working directory or absolutely: `logs/*.log`,
+    /// `./logs/*.log` and `/var/tmp/case/logs/*.log` all reach `/var/tmp/case/logs/fw.log` when
+    /// run from `/var/tmp/case`.
     pub fn matches(&self, path: &str) -> bool {
-        self.matcher.is_match(path)
+        path_forms(path).iter().any(|p| self.matcher.is_match(p))
             || Path::new(path)
                 .file_name()
                 .is_some_and(|n| self.matcher.is_match(n))
-            || self.matcher.is_match(path.trim_start_matches("./"))
     }
+}
+
+/// A source's display path as written, without `./`, absolute, and relative to the working
+/// directory. Archive members (`a.tar.gz!member`) keep their member part.
+fn path_forms(path: &str) -> Vec<String> {
+    let mut v = vec![path.to_string(), path.trim_start_matches("./").to_string()];
+    if let Ok(abs) = std::path::absolute(path) {
+        let abs_s = abs.to_string_lossy().into_owned();
+        if let Ok(cwd) = std::env::current_dir()
+            && let Ok(rel) = abs.strip_prefix(&cwd)
+        {
+            v.push(rel.to_string_lossy().into_owned());
+        }
+        v.push(abs_s);
+    }
+    v.dedup();
+    v
+}
+
+/// The rules of `rules` that match none of `displays`.
+pub fn unmatched<'a, T>(rules: &'a [GlobRule<T>], displays: &[&str]) -> Vec<&'a GlobRule<T>> {
+    rules
+        .iter()
+        .filter(|r| !displays.iter().any(|d| r.matches(d)))
+        .collect()
 }
 
 /// First rule matching `path`, in command-line order.
@@ -184,28 +223,32 @@ impl InputConfig {
         // Command-line rules first: they win over the config file.
         for s in &a.source_tz {
             let (g, v) = split_glob_value(s, "--source-tz")?;
-            source_tz.push(GlobRule::new(&g, parse_tz(&v)?)?);
+            source_tz.push(GlobRule::new(&g, parse_tz(&v)?)?.given_as(format!("--source-tz {s}")));
         }
         for s in &a.offset {
             let (g, v) = split_glob_value(s, "--offset")?;
-            offsets.push(GlobRule::new(&g, parse_duration(&v)?)?);
+            offsets.push(GlobRule::new(&g, parse_duration(&v)?)?.given_as(format!("--offset {s}")));
         }
         for s in &a.format_of {
             let (g, v) = split_glob_value(s, "--format-of")?;
-            format_of.push(GlobRule::new(&g, parse_forced_format(&v)?)?);
+            format_of.push(
+                GlobRule::new(&g, parse_forced_format(&v)?)?.given_as(format!("--format-of {s}")),
+            );
         }
         for (glob, st) in &file_cfg.sources {
+            let origin = |key: &str| format!("--config [sources.{glob:?}] {key}");
             if let Some(h) = &st.host {
-                source_hosts.push(GlobRule::new(glob, h.clone())?);
+                source_hosts.push(GlobRule::new(glob, h.clone())?.given_as(origin("host")));
             }
             if let Some(z) = &st.tz {
-                source_tz.push(GlobRule::new(glob, parse_tz(z)?)?);
+                source_tz.push(GlobRule::new(glob, parse_tz(z)?)?.given_as(origin("tz")));
             }
             if let Some(o) = &st.offset {
-                offsets.push(GlobRule::new(glob, parse_duration(o)?)?);
+                offsets.push(GlobRule::new(glob, parse_duration(o)?)?.given_as(origin("offset")));
             }
             if let Some(f) = &st.format {
-                format_of.push(GlobRule::new(glob, parse_forced_format(f)?)?);
+                format_of
+                    .push(GlobRule::new(glob, parse_forced_format(f)?)?.given_as(origin("format")));
             }
         }
         if a.threads == Some(0) {
@@ -229,6 +272,33 @@ impl InputConfig {
                 hosts: file_cfg.hosts,
             },
         ))
+    }
+
+    /// Every per-source rule (`--source-tz`, `--offset`, `--format-of`, `[sources]`) that matched
+    /// none of the inputs: said as a warning, since the user asked for something that had no effect.
+    pub fn unmatched_rules(&self, displays: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        out.extend(
+            unmatched(&self.source_tz, displays)
+                .iter()
+                .map(|r| r.origin.clone()),
+        );
+        out.extend(
+            unmatched(&self.offsets, displays)
+                .iter()
+                .map(|r| r.origin.clone()),
+        );
+        out.extend(
+            unmatched(&self.format_of, displays)
+                .iter()
+                .map(|r| r.origin.clone()),
+        );
+        out.extend(
+            unmatched(&self.source_hosts, displays)
+                .iter()
+                .map(|r| r.origin.clone()),
+        );
+        out
     }
 
     pub fn tz_for(&self, path: &str) -> Tz {

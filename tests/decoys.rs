@@ -807,3 +807,45 @@ fn windows_service_stop_relayed_through_syslog_explains_rdp() {
         "{expl}"
     );
 }
+
+#[test]
+fn globs_match_relative_and_absolute_paths_and_unmatched_ones_are_warned() {
+    let d = scanner_dropped_on_web01_443_at("02:44:00");
+    // The same offset given by the absolute path of the file and by the relative one.
+    let abs = format!("{}=+10m", d.path().join("web01/kern.log").display());
+    for glob in [abs.as_str(), "web01/kern.log=+10m", "./web01/*.log=+10m"] {
+        let (_, v) = verdicts(d.path(), &["--offset", glob]);
+        assert_eq!(one(&v), ("blocked", "firewall_drop"), "{glob}");
+    }
+    // A glob that matches nothing is said, naming the flag and how inputs are named.
+    let o = run_in(
+        d.path(),
+        &[
+            "analyze",
+            "--no-progress",
+            "--source-tz",
+            "gw01/*=Europe/Berlin",
+            "--offset",
+            "kern.log=+10m",
+            ".",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("--source-tz gw01/*=Europe/Berlin matched no input and had no effect"),
+        "{err}"
+    );
+    assert!(err.contains("./web01/kern.log"), "{err}");
+    // The rule that matched is not warned about.
+    assert!(
+        !err.contains("--offset kern.log=+10m matched no input"),
+        "{err}"
+    );
+    // events warns the same way.
+    let o = run_in(d.path(), &["events", "--format-of", "nothing*=syslog", "."]);
+    assert!(
+        stderr(&o).contains("--format-of nothing*=syslog matched no input"),
+        "{}",
+        stderr(&o)
+    );
+}
