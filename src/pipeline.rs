@@ -298,6 +298,9 @@ impl Reading<'_> {
         let mut parsed = 0u64;
         let mut malformed = 0u64;
         let mut produced = 0u64;
+        // The span is the earliest and latest time seen, not the first and last line's: collector
+        // files and relays are not in time order.
+        let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
         let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
         let mut parser = format.parser();
         let on_line = |n: u64, line: &[u8]| match parser.parse(line, &ctx) {
@@ -306,6 +309,9 @@ impl Reading<'_> {
                 produced += 1;
                 *observers.entry(ev.observer).or_insert(0u64) += 1;
                 ev.time = correct(ev.time);
+                span = Some(span.map_or((ev.time, ev.time), |(a, b)| {
+                    (a.min(ev.time), b.max(ev.time))
+                }));
                 if hosts.len() < HOSTS_CAP
                     && let Some(h) = &ev.host
                 {
@@ -347,8 +353,14 @@ impl Reading<'_> {
         stats.malformed = malformed + c.overlong;
         stats.parsed = parsed;
         stats.ignored = c.lines - c.selected - c.overlong;
-        stats.first_time = format.line_time(&c.first_line, &ctx).map(correct);
-        stats.last_time = format.line_time(&c.last_line, &ctx).map(correct);
+        let ends = [&c.first_line, &c.last_line]
+            .into_iter()
+            .filter_map(|l| format.line_time(l, &ctx).map(correct))
+            .chain(span.into_iter().flat_map(|(a, b)| [a, b]));
+        for t in ends {
+            stats.first_time = Some(stats.first_time.map_or(t, |f| f.min(t)));
+            stats.last_time = Some(stats.last_time.map_or(t, |l| l.max(t)));
+        }
         for l in [&c.first_line, &c.last_line] {
             if let Some(h) = format.line_host(l) {
                 hosts.insert(h);

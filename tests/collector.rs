@@ -80,7 +80,8 @@ fn scenario() -> tempfile::TempDir {
     std::fs::write(d.path().join("scan.nessus"), nessus(&hosts)).unwrap();
     std::fs::create_dir(d.path().join("collector")).unwrap();
     let mut text = collector().join("\n");
-    text.push('\n');
+    // Trailing blank lines, as editors and `echo >>` leave them: neither malformed nor an end time.
+    text.push_str("\n\n\n");
     std::fs::write(d.path().join("collector/all.log"), text).unwrap();
     d
 }
@@ -143,7 +144,11 @@ fn every_vendor_in_one_collector_file_explains_its_port() {
         .find(|s| s["file"] == f)
         .expect("collector source");
     assert_eq!(src["format"], "syslog");
-    assert_eq!(src["lines"], 15);
+    assert_eq!(src["lines"], 17);
+    // The span is the earliest and latest time in the file, not its first and last lines' (a
+    // collector's relays arrive out of order: line 12 is the latest).
+    assert_eq!(src["first_time"], "2026-11-20T01:59:01Z", "{src:#}");
+    assert_eq!(src["last_time"], "2026-11-20T02:31:30Z", "{src:#}");
     // Only the bare `<PRI>%ASA-` line fails: it has no time.
     assert_eq!(src["malformed"], 1, "{src:#}");
     for o in [

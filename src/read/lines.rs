@@ -119,13 +119,14 @@ impl<F: FnMut(u64, &[u8])> State<'_, F> {
         let base = self.counts.lines;
         let body = block.strip_suffix(b"\n").unwrap_or(block);
         // Samples for the time span: the first and last data lines (header / comment lines such as
-        // Zeek's `#fields` and `#close` carry no event time).
+        // Zeek's `#fields` and `#close`, and blank lines, carry no event time).
+        let data = |l: &&[u8]| !l.starts_with(b"#") && !l.trim_ascii().is_empty();
         if self.counts.first_line.is_empty()
-            && let Some(l) = body.split(|&b| b == b'\n').find(|l| !l.starts_with(b"#"))
+            && let Some(l) = body.split(|&b| b == b'\n').find(data)
         {
             self.counts.first_line = sample(l);
         }
-        if let Some(l) = body.rsplit(|&b| b == b'\n').find(|l| !l.starts_with(b"#")) {
+        if let Some(l) = body.rsplit(|&b| b == b'\n').find(data) {
             self.counts.last_line = sample(l);
         }
         let total = count_newlines(block) + u64::from(!block.ends_with(b"\n"));
