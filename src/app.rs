@@ -190,6 +190,31 @@ fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
     }
 }
 
+/// The same file named twice (`logs/ logs/fw.log`, a symlink, `./a` and `a`) is read once: the
+/// later names are dropped, each with a note naming the one kept. Stdin is never merged.
+fn read_once(inputs: &mut Vec<SourceInput>, quiet: bool) {
+    let mut seen: std::collections::BTreeMap<std::path::PathBuf, String> = Default::default();
+    inputs.retain(|i| {
+        if i.display == "-" {
+            return true;
+        }
+        let key = std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone());
+        match seen.get(&key) {
+            Some(first) => {
+                warn(
+                    quiet,
+                    &format!("{}: the same file as {first}: read once", i.display),
+                );
+                false
+            }
+            None => {
+                seen.insert(key, i.display.clone());
+                true
+            }
+        }
+    });
+}
+
 /// Warn about every per-source rule that matched no input, with how inputs are named.
 fn tell_unmatched_rules(cfg: &InputConfig, names: &[&str], quiet: bool) {
     let unmatched = cfg.unmatched_rules(names);
@@ -304,8 +329,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let quiet = cfg.input.quiet;
     init_threads(cfg.input.threads);
 
-    let found = discover(&cfg.input.paths);
+    let mut found = discover(&cfg.input.paths);
     let found_scans = discover(&cfg.scans);
+    read_once(&mut found.inputs, quiet);
     let mut c = classify(found.inputs, &cfg.input, false);
     let given = classify(found_scans.inputs, &cfg.input, true);
     c.errors.extend(found.errors);
@@ -471,7 +497,8 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
                 .with_context(|| format!("--reference expects an RFC 3339 time, got {s:?}"))
         })
         .transpose()?;
-    let found = discover(&cfg.paths);
+    let mut found = discover(&cfg.paths);
+    read_once(&mut found.inputs, cfg.quiet);
     let mut c = classify(found.inputs, &cfg, false);
     c.errors.extend(found.errors);
     for e in &c.errors {

@@ -849,3 +849,38 @@ fn globs_match_relative_and_absolute_paths_and_unmatched_ones_are_warned() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_same_file_given_twice_is_read_once_with_a_note() {
+    let d = scanner_dropped_on_web01_443_at("02:10:00");
+    let o = run_in(
+        d.path(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--no-progress",
+            ".",
+            "web01/kern.log",
+            "./web01/../web01/kern.log",
+        ],
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("web01/kern.log: the same file as ./web01/kern.log: read once"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let kern: Vec<_> = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["file"].as_str().unwrap().ends_with("kern.log"))
+        .collect();
+    assert_eq!(kern.len(), 1, "{r:#}");
+    // The one deny is evidence once, not three times.
+    assert_eq!(r["ports"][0]["evidence"].as_array().unwrap().len(), 1);
+    // events reads it once too.
+    let o = run_in(d.path(), &["events", "web01/kern.log", "web01/kern.log"]);
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+}
