@@ -309,6 +309,7 @@ impl Reading<'_> {
                 produced += 1;
                 *observers.entry(ev.observer).or_insert(0u64) += 1;
                 ev.time = correct(ev.time);
+                ev.canonicalize_addresses();
                 span = Some(span.map_or((ev.time, ev.time), |(a, b)| {
                     (a.min(ev.time), b.max(ev.time))
                 }));

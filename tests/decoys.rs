@@ -884,3 +884,46 @@ fn the_same_file_given_twice_is_read_once_with_a_note() {
     let o = run_in(d.path(), &["events", "web01/kern.log", "web01/kern.log"]);
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
 }
+
+#[test]
+fn ipv4_mapped_ipv6_addresses_are_the_scanner_and_the_host() {
+    // A dual-stack firewall logs both ends as IPv4-mapped IPv6 addresses.
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "fw/kern.log",
+            ufw(
+                "02:10:00",
+                "fw01",
+                "::ffff:203.0.113.5",
+                "::ffff:192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+        // A decoy: another mapped source.
+        (
+            "fw/kern2.log",
+            ufw(
+                "02:11:00",
+                "fw01",
+                "::ffff:198.51.100.9",
+                "::ffff:192.0.2.10",
+                443,
+                "UFW BLOCK",
+            ),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"), "{r:#}");
+    let ev = r["ports"][0]["evidence"].as_array().unwrap();
+    assert_eq!(ev.len(), 1, "{r:#}");
+    assert_eq!(ev[0]["file"], "./fw/kern.log");
+    assert!(
+        r["ports"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("destination address"),
+        "{r:#}"
+    );
+}

@@ -39,6 +39,47 @@ pub enum EventKind {
     Boot(Boot),
 }
 
+impl Event {
+    /// Write every address the way it is compared: an IPv4-mapped IPv6 address
+    /// (`::ffff:203.0.113.5`, as dual-stack sockets and some firewalls log it) becomes the IPv4
+    /// address it is, so that scanner and host matching see one address, not two.
+    pub fn canonicalize_addresses(&mut self) {
+        let c = |a: &mut IpAddr| *a = a.to_canonical();
+        let co = |a: &mut Option<IpAddr>| {
+            if let Some(x) = a {
+                *x = x.to_canonical();
+            }
+        };
+        match &mut self.kind {
+            EventKind::FirewallDeny(d) => {
+                c(&mut d.src);
+                co(&mut d.dst);
+            }
+            EventKind::Ban(b) => {
+                c(&mut b.ip);
+                co(&mut b.target);
+            }
+            EventKind::IpsAlert(a) => {
+                c(&mut a.src);
+                co(&mut a.dst);
+            }
+            EventKind::RateLimit(r) => {
+                co(&mut r.src);
+                co(&mut r.dst);
+            }
+            EventKind::Flow(f) => {
+                c(&mut f.src);
+                c(&mut f.dst);
+            }
+            EventKind::Listening(l) => co(&mut l.addr),
+            EventKind::Overload(_)
+            | EventKind::Lifecycle(_)
+            | EventKind::Shutdown(_)
+            | EventKind::Boot(_) => {}
+        }
+    }
+}
+
 impl EventKind {
     /// The snake_case name used in reports (`firewall_deny`, `lifecycle`, …).
     pub fn name(&self) -> &'static str {

@@ -74,6 +74,7 @@ impl Targets {
                 names.push(s);
             }
             if let Some(ip) = h.ip {
+                let ip = ip.to_canonical();
                 names.push(ip.to_string());
                 t.by_ip.insert(ip, i);
             }
@@ -97,8 +98,13 @@ impl Targets {
 
     /// The target a host name or address names, if any.
     pub fn find(&self, name: &str) -> Option<usize> {
-        if let Ok(ip) = name.parse::<IpAddr>() {
-            return self.by_ip.get(&ip).copied();
+        // A host field may be an address in any textual form: `[2001:db8::10]`, `::ffff:192.0.2.10`.
+        if let Ok(ip) = name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            return self.by_ip.get(&ip.to_canonical()).copied();
         }
         let n = name.to_ascii_lowercase();
         self.by_name
@@ -108,7 +114,7 @@ impl Targets {
     }
 
     pub fn by_ip(&self, ip: IpAddr) -> Option<usize> {
-        self.by_ip.get(&ip).copied()
+        self.by_ip.get(&ip.to_canonical()).copied()
     }
 
     /// A path component naming a host: `web01/var/log/syslog`, `bastion01-fail2ban.log`,
