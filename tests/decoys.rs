@@ -927,3 +927,57 @@ fn ipv4_mapped_ipv6_addresses_are_the_scanner_and_the_host() {
         "{r:#}"
     );
 }
+
+#[test]
+fn a_scan_over_new_year_reads_year_less_times_on_both_sides() {
+    let start = Utc
+        .with_ymd_and_hms(2026, 12, 31, 23, 50, 0)
+        .unwrap()
+        .timestamp();
+    let end = Utc
+        .with_ymd_and_hms(2027, 1, 1, 0, 20, 0)
+        .unwrap()
+        .timestamp();
+    let scan = nessus(&[
+        Host {
+            ip: "192.0.2.10",
+            fqdn: "web01.example.com",
+            start,
+            end,
+            affected: UNRESP_443,
+        },
+        Host {
+            ip: "192.0.2.11",
+            fqdn: "web02.example.com",
+            start,
+            end,
+            affected: UNRESP_443,
+        },
+    ]);
+    let line = |stamp: &str, dst: &str| {
+        format!(
+            "{stamp} fw01 kernel: [1.0] [UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.5 DST={dst} LEN=60 TTL=63 PROTO=TCP SPT=40000 DPT=443 SYN URGP=0\n"
+        )
+    };
+    let d = scenario(&[
+        ("scan.nessus", scan),
+        (
+            "fw/kern.log",
+            line("Dec 31 23:55:00", "192.0.2.10") + &line("Jan  1 00:05:00", "192.0.2.11"),
+        ),
+    ]);
+    let (r, _) = verdicts(d.path(), &[]);
+    for (host, time) in [
+        ("192.0.2.10", "2026-12-31T23:55:00Z"),
+        ("192.0.2.11", "2027-01-01T00:05:00Z"),
+    ] {
+        let p = r["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["host"] == host)
+            .unwrap();
+        assert_eq!(p["verdict"], "blocked", "{p:#}");
+        assert_eq!(p["evidence"][0]["time"], time, "{p:#}");
+    }
+}
