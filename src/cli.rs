@@ -56,8 +56,14 @@ pub struct InputArgs {
     /// Files or directories (recursive) to read; `-` reads standard input. `.gz` is decompressed.
     #[arg(required = true, value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
-    /// Zone of zone-less log timestamps (IANA name, e.g. Europe/Berlin).
-    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    /// Zone of zone-less log timestamps: an IANA name (Europe/Berlin) or a fixed whole-hour offset
+    /// (+01:00, -0500, UTC+1).
+    #[arg(
+        long,
+        default_value = "UTC",
+        value_name = "ZONE",
+        allow_hyphen_values = true
+    )]
     pub tz: String,
     /// Zone for the sources matching GLOB (repeatable): `--source-tz 'fw*/*.log=America/New_York'`.
     #[arg(long = "source-tz", value_name = "GLOB=ZONE")]
@@ -98,8 +104,13 @@ pub struct AnalyzeArgs {
     /// Scanner address or network (repeatable); added to the scanner IPs the scan names.
     #[arg(long = "scanner-ip", value_name = "IP|CIDR")]
     pub scanner_ip: Vec<String>,
-    /// Zone of zone-less scan times (Nessus HOST_START ctime strings).
-    #[arg(long = "scan-tz", default_value = "UTC", value_name = "ZONE")]
+    /// Zone of zone-less scan times (the scan's ctime strings): IANA name or fixed offset.
+    #[arg(
+        long = "scan-tz",
+        default_value = "UTC",
+        value_name = "ZONE",
+        allow_hyphen_values = true
+    )]
     pub scan_tz: String,
     /// Slack around each port's window (`90s`, `5m`, `1h30m`; bare number = seconds).
     #[arg(

@@ -161,11 +161,60 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
 }
 
 pub fn parse_tz(s: &str) -> Result<Tz> {
+    if let Some(tz) = fixed_offset(s)? {
+        return Ok(tz);
+    }
     s.parse::<Tz>().map_err(|e| {
         anyhow::anyhow!(
-            "unknown time zone {s:?}: {e} (use an IANA name such as UTC or Europe/Berlin)"
+            "unknown time zone {s:?}: {e} (use an IANA name such as UTC or Europe/Berlin, or a fixed offset such as +01:00)"
         )
     })
+}
+
+/// A fixed offset (`+01:00`, `-0500`, `+3`, `UTC+1`, `GMT-03:00`, `Z`) as the `Etc/GMT∓N` zone it
+/// is (POSIX signs: `Etc/GMT-1` is UTC+1). Whole hours only: the tz database has no fixed zones for
+/// `+05:30`, for which the region's IANA name (Asia/Kolkata) is the answer. `Ok(None)`: not an
+/// offset at all.
+fn fixed_offset(s: &str) -> Result<Option<Tz>> {
+    let t = s.trim();
+    if t == "Z" {
+        return Ok(Some(Tz::UTC));
+    }
+    let body = t
+        .strip_prefix("UTC")
+        .or_else(|| t.strip_prefix("GMT"))
+        .unwrap_or(t);
+    let (sign, rest) = match body.as_bytes().first() {
+        Some(b'+') => (1i32, &body[1..]),
+        Some(b'-') => (-1i32, &body[1..]),
+        _ => return Ok(None),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(None);
+    }
+    let (h, m): (i32, i32) = if digits.len() <= 2 {
+        (digits.parse()?, 0)
+    } else {
+        let split = digits.len() - 2;
+        (digits[..split].parse()?, digits[split..].parse()?)
+    };
+    if m != 0 {
+        bail!(
+            "time zone {s:?}: offsets that are not whole hours have no fixed zone; use the region's IANA name (e.g. Asia/Kolkata for +05:30)"
+        );
+    }
+    if h > 14 {
+        bail!("time zone {s:?}: an offset beyond ±14 hours");
+    }
+    if h == 0 {
+        return Ok(Some(Tz::UTC));
+    }
+    // POSIX: Etc/GMT-1 is one hour east of Greenwich.
+    let name = format!("Etc/GMT{}{h}", if sign > 0 { '-' } else { '+' });
+    name.parse::<Tz>()
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("time zone {s:?}: {e}"))
 }
 
 fn split_glob_value(s: &str, flag: &str) -> Result<(String, String)> {
@@ -401,6 +450,30 @@ mod tests {
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("1e300").is_err());
+    }
+
+    #[test]
+    fn fixed_offsets_are_etc_zones() {
+        for (s, want) in [
+            ("+01:00", "Etc/GMT-1"),
+            ("-0500", "Etc/GMT+5"),
+            ("+3", "Etc/GMT-3"),
+            ("UTC+1", "Etc/GMT-1"),
+            ("GMT-03:00", "Etc/GMT+3"),
+            ("Z", "UTC"),
+            ("+00:00", "UTC"),
+        ] {
+            assert_eq!(parse_tz(s).unwrap().name(), want, "{s}");
+        }
+        assert!(
+            parse_tz("+05:30")
+                .unwrap_err()
+                .to_string()
+                .contains("Asia/Kolkata")
+        );
+        assert!(parse_tz("+15").is_err());
+        assert_eq!(parse_tz("Europe/Berlin").unwrap().name(), "Europe/Berlin");
+        assert!(parse_tz("Mars/Olympus").is_err());
     }
 
     #[test]

@@ -981,3 +981,22 @@ fn a_scan_over_new_year_reads_year_less_times_on_both_sides() {
         assert_eq!(p["evidence"][0]["time"], time, "{p:#}");
     }
 }
+
+#[test]
+fn tz_takes_a_fixed_offset() {
+    // Logged at UTC+1 without a zone: 03:10 local = 02:10 UTC; and UTC-5: 21:10 the day before.
+    let d = scanner_dropped_on_web01_443_at("03:10:00");
+    let (_, v) = verdicts(d.path(), &["--tz", "+01:00"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    let d = scanner_dropped_on_web01_443_at("21:10:00");
+    let d2 = d.path().join("web01/kern.log");
+    let text = std::fs::read_to_string(&d2)
+        .unwrap()
+        .replace("Nov 20", "Nov 19");
+    std::fs::write(&d2, text).unwrap();
+    let (_, v) = verdicts(d.path(), &["--tz", "-0500"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"));
+    let o = run_in(d.path(), &["analyze", "--tz", "+05:30", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Asia/Kolkata"), "{}", stderr(&o));
+}
