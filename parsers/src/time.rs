@@ -39,7 +39,14 @@ impl TimeContext {
     pub fn local_to_utc(&self, naive: NaiveDateTime) -> Option<DateTime<Utc>> {
         match self.tz.from_local_datetime(&naive) {
             LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-            LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+            // A local time the clocks passed twice (the autumn fold): the reading nearer the
+            // reference (the scan's start), which is the one a log about that scan meant.
+            LocalResult::Ambiguous(a, b) => {
+                let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+                let da = (a - self.reference).num_seconds().abs();
+                let db = (b - self.reference).num_seconds().abs();
+                Some(if db < da { b } else { a })
+            }
             LocalResult::None => self
                 .tz
                 .from_local_datetime(&(naive + chrono::Duration::hours(1)))
@@ -324,6 +331,25 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn dst_fold_takes_the_reading_nearest_the_scan_and_gap_moves_forward() {
+        // Berlin, 2026-10-25: 03:00 CEST -> 02:00 CET, so 02:30 local happens at 00:30Z and 01:30Z.
+        let naive = NaiveDate::from_ymd_opt(2026, 10, 25)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        let early = TimeContext::new(chrono_tz::Europe::Berlin, at("2026-10-25T00:20:00Z"));
+        assert_eq!(early.local_to_utc(naive), Some(at("2026-10-25T00:30:00Z")));
+        let late = TimeContext::new(chrono_tz::Europe::Berlin, at("2026-10-25T01:20:00Z"));
+        assert_eq!(late.local_to_utc(naive), Some(at("2026-10-25T01:30:00Z")));
+        // 2026-03-29: 02:30 local does not exist; read as 03:30 CEST = 01:30Z.
+        let gap = NaiveDate::from_ymd_opt(2026, 3, 29)
+            .unwrap()
+            .and_hms_opt(2, 30, 0)
+            .unwrap();
+        assert_eq!(late.local_to_utc(gap), Some(at("2026-03-29T01:30:00Z")));
     }
 
     #[test]
