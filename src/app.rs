@@ -395,7 +395,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         host_aliases: &cfg.host_aliases,
         source_hosts: &cfg.input.source_hosts,
     };
-    let findings = correlate::correlate(&input);
+    let (findings, ties) = correlate::correlate_all(&input);
     // No network line anywhere names the scanner: the usual reason is NAT between scanner and
     // targets, which --scanner-ip fixes. Say so rather than let every port look unexplained.
     let scanner_seen = events.iter().any(|e| {
@@ -432,7 +432,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         None => vec![None; cases.len()],
     };
 
-    let report = report::build(&scans, &cases, &findings, &stats, &events, &probes);
+    let report = report::build(&scans, &cases, &findings, &stats, &events, &probes, &ties);
     let text = match cfg.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;

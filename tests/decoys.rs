@@ -1000,3 +1000,60 @@ fn tz_takes_a_fixed_offset() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("Asia/Kolkata"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_untied_fail2ban_log_is_said_with_the_line_that_ties_it() {
+    // fail2ban's own log names no host, sits in a flat folder, and two hosts were scanned.
+    let d = scenario(&[
+        ("scan.nessus", web01_web02(&[(22, "ssh", "unresponsive")], UNRESP_443)),
+        (
+            "fail2ban.log",
+            "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5\n"
+                .to_string(),
+        ),
+    ]);
+    let (r, _) = verdicts(d.path(), &[]);
+    let p22 = r["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["port"] == 22)
+        .unwrap();
+    assert_eq!(p22["verdict"], "unexplained", "{p22:#}");
+    let expl = p22["explanation"].as_str().unwrap();
+    assert!(
+        expl.contains("./fail2ban.log:1 holds a ban of the scanner")
+            && expl.contains("its lines name no host")
+            && expl.contains("[sources.\"./fail2ban.log\"] host = \"192.0.2.10\""),
+        "{expl}"
+    );
+    let src = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "./fail2ban.log")
+        .unwrap();
+    assert!(src["host"].is_null(), "{src:#}");
+    assert!(
+        src["attribution"]
+            .as_str()
+            .unwrap()
+            .starts_with("tied to no scanned host: its lines name no host"),
+        "{src:#}"
+    );
+    // The line it suggests ties it, and the ban then explains the port.
+    std::fs::write(
+        d.path().join("pm.toml"),
+        "[sources.\"./fail2ban.log\"]\nhost = \"192.0.2.10\"\n",
+    )
+    .unwrap();
+    let (r, _) = verdicts(d.path(), &["--config", "pm.toml"]);
+    let p22 = r["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["port"] == 22)
+        .unwrap();
+    assert_eq!(p22["verdict"], "blocked", "{p22:#}");
+    assert_eq!(p22["cause"], "ban", "{p22:#}");
+}

@@ -12,6 +12,7 @@ pub mod interest;
 pub mod rank;
 pub mod rules;
 pub mod services;
+pub mod sources;
 #[cfg(test)]
 mod testkit;
 
@@ -261,12 +262,16 @@ impl<'a> World<'a> {
     }
 }
 
-/// Explain every case.
-pub fn correlate(input: &Input<'_>) -> Vec<Finding> {
+/// Explain every case, and say how each source was tied to the scanned hosts (an unexplained port
+/// whose scanner event sits in an untied source says so).
+pub fn correlate_all(input: &Input<'_>) -> (Vec<Finding>, Vec<sources::Tie>) {
     let world = World::new(input);
-    (0..input.cases.len())
+    let mut findings: Vec<Finding> = (0..input.cases.len())
         .map(|i| rules::explain(&world, i))
-        .collect()
+        .collect();
+    let ties = sources::ties(&world);
+    sources::note_untied_evidence(&world, &ties, &mut findings);
+    (findings, ties)
 }
 
 #[cfg(test)]

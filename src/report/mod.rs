@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use crate::correlate::sources::Tie;
 use crate::correlate::{Cause, Confidence, Finding, Verdict};
 use crate::model::{LocatedEvent, SourceStats};
 use crate::reprobe::ProbeResult;
@@ -109,6 +110,10 @@ pub struct SourceOut {
     pub last_time: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The scanned host the source was tied to (by the scan's name for it), if any.
+    pub host: Option<String>,
+    /// How it was tied, or why it was tied to none and the `--config` line that would tie it.
+    pub attribution: String,
     /// Why the format was detected (content detection's reason), when it was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected: Option<String>,
@@ -157,6 +162,7 @@ pub fn build(
     sources: &[SourceStats],
     events: &[LocatedEvent],
     probes: &[Option<ProbeResult>],
+    ties: &[Tie],
 ) -> Report {
     let scans_out = scans
         .iter()
@@ -230,7 +236,10 @@ pub fn build(
         .collect();
     let sources = sources
         .iter()
-        .map(|s| SourceOut {
+        .enumerate()
+        .map(|(i, s)| SourceOut {
+            host: ties.get(i).and_then(|t| t.host.clone()),
+            attribution: ties.get(i).map(|t| clean_str(&t.how)).unwrap_or_default(),
             file: clean_str(&s.display),
             format: s.format.clone(),
             lines: s.lines,
