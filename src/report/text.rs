@@ -136,6 +136,15 @@ pub fn render(r: &Report, color: bool) -> String {
             "  {}  {}  {} lines, {} parsed, {} ignored, {} malformed, {} events",
             src.file, src.format, src.lines, src.parsed, src.ignored, src.malformed, src.events
         );
+        match &src.host {
+            Some(h) => {
+                let _ = write!(line, ", host {h}");
+            }
+            None if src.attribution.starts_with("tied to no") => {
+                let _ = write!(line, ", {}", src.attribution);
+            }
+            None => {}
+        }
         if let Some(tz) = &src.tz {
             let _ = write!(line, ", tz {tz}");
         }
