@@ -14,7 +14,7 @@ use portmortem_parsers::{
 };
 
 use super::candidate::{Basis, Candidate, Coverage, Note};
-use super::services::{JailPorts, PortService, family, jail_ports};
+use super::services::{JailPorts, MappingHow, PortService, family, jail_ports};
 use super::{Cause, World};
 use crate::scan::PortCase;
 
@@ -343,7 +343,25 @@ fn lifecycle_candidate(c: &Ctx<'_, '_>, ps: &PortService) -> (Option<Candidate>,
             }
         }
     }
-    let families: Vec<String> = ps.families.iter().cloned().collect();
+    // By the scan's service name, the family is a list of candidates (`www` → nginx, apache,
+    // tomcat, …): name only the families whose units actually went down.
+    let families: Vec<String> = if ps.how == MappingHow::SvcName {
+        let down = if episode.is_empty() {
+            recovered.as_ref().map_or(&[][..], |(ep, _)| &ep[..])
+        } else {
+            &episode[..]
+        };
+        let seen: BTreeSet<String> = down
+            .iter()
+            .filter_map(|&i| match &events[i].event.kind {
+                EventKind::Lifecycle(l) => Some(family(&l.unit)),
+                _ => None,
+            })
+            .collect();
+        seen.into_iter().collect()
+    } else {
+        ps.families.iter().cloned().collect()
+    };
     if episode.is_empty() {
         let note = recovered.map(|(ep, up)| Note::Recovered {
             units: families,
@@ -386,8 +404,9 @@ fn lifecycle_candidate(c: &Ctx<'_, '_>, ps: &PortService) -> (Option<Candidate>,
     (
         Some(Candidate {
             cause,
-            // A unit known to serve the port (config, listening line) is stronger than a guess.
-            strength: if ps.how.explicit() { 85 } else { 70 },
+            // A unit known to serve the port (config, listening line) is stronger than a guess, and
+            // its own default port a better guess than the scan's service name.
+            strength: ps.how.strength(),
             evidence,
             basis: Basis::Lifecycle {
                 unit,
@@ -774,6 +793,44 @@ mod tests {
                 up: 1
             }]
         );
+    }
+
+    /// Scan: 8080 `www` closed. Stops of nginx and tomcat9 on the host.
+    fn web_8080(units: &[&str]) -> Kit {
+        let mut c = case("192.0.2.20", 8080, ScanState::Closed);
+        c.service = Some("www".into());
+        let mut k = Kit::new(vec![c]);
+        for (n, u) in units.iter().enumerate() {
+            k = k.event(
+                0,
+                at(2, 10 + n as u32),
+                "systemd",
+                lifecycle(u, LifecycleState::Stopped),
+            );
+        }
+        k
+    }
+
+    #[test]
+    fn the_unit_whose_default_port_it_is_explains_the_port_not_the_scans_family() {
+        let (cands, _) = web_8080(&["nginx", "tomcat9"]).collect(0);
+        assert_eq!(causes(&cands), vec![Cause::ServiceStop]);
+        assert_eq!(cands[0].evidence, vec![1], "tomcat's stop only");
+        assert_eq!(cands[0].strength, 70);
+        assert!(matches!(
+            &cands[0].basis,
+            Basis::Lifecycle { unit, families, how: MappingHow::DefaultPort, .. }
+                if unit == "tomcat9" && families == &vec!["tomcat".to_string()]
+        ));
+        // Only nginx stopped: by the scan's `www` alone, weaker, and naming nginx only.
+        let (cands, _) = web_8080(&["nginx"]).collect(0);
+        assert_eq!(causes(&cands), vec![Cause::ServiceStop]);
+        assert_eq!(cands[0].strength, 60);
+        assert!(matches!(
+            &cands[0].basis,
+            Basis::Lifecycle { unit, families, how: MappingHow::SvcName, .. }
+                if unit == "nginx" && families == &vec!["nginx".to_string()]
+        ));
     }
 
     #[test]

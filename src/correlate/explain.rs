@@ -3,13 +3,13 @@
 //! decided, the other candidates, notes); and, when nothing explains a port, what was missing.
 //! Deciding is [`super::evidence`]'s and [`super::rank`]'s job; this module only words it.
 
-use portmortem_parsers::{OverloadKind, scan::ScanState};
+use portmortem_parsers::{EventKind, OverloadKind, scan::ScanState};
 
 use super::EVIDENCE_CAP;
 use super::candidate::{Basis, Candidate, Coverage, Note, fmt_t};
 use super::evidence::Ctx;
 use super::rank::consistency;
-use super::services::{JailPorts, PortService};
+use super::services::{JailPorts, MappingHow, PortService, default_ports, family};
 
 /// `file:line` of event `i`.
 pub fn where_(c: &Ctx<'_, '_>, i: usize) -> String {
@@ -156,16 +156,71 @@ pub fn summary(c: &Ctx<'_, '_>, cand: &Candidate) -> String {
                 None => "; not seen back before the recheck".into(),
             };
             format!(
-                "{unit} on {} {verb} at {} ({}){back} (port {} ↔ {} by {})",
+                "{unit} on {} {verb} at {} ({}){back} ({})",
                 case.host,
                 fmt_t(c.time(*key)),
                 where_(c, *key),
-                case.port,
-                families.join("/"),
-                how.describe()
+                mapping(c, families, *how, *key)
             )
         }
     }
+}
+
+/// Which rule mapped the port to the unit's family, as a parenthesis' text: `port 8080 ↔ tomcat by
+/// the service's default port`; a listening line is cited by `file:line`; a mapping by the scan's
+/// service name alone says so, with the unit's own default ports when they are others.
+fn mapping(c: &Ctx<'_, '_>, families: &[String], how: MappingHow, key: usize) -> String {
+    let port = c.case.port;
+    let fams = families.join("/");
+    match how {
+        MappingHow::Listening => match listening_line(c, families, key) {
+            Some(i) => format!(
+                "port {port} ↔ {fams} by {} at {}",
+                how.describe(),
+                where_(c, i)
+            ),
+            None => format!("port {port} ↔ {fams} by {}", how.describe()),
+        },
+        MappingHow::SvcName => {
+            let svc = c.case.service.as_deref().unwrap_or_default();
+            let own: Vec<String> = families
+                .iter()
+                .filter(|f| !default_ports(f).is_empty())
+                .map(|f| {
+                    let ports: Vec<String> = default_ports(f).iter().map(u16::to_string).collect();
+                    format!("{f}'s default ports are {}", ports.join("/"))
+                })
+                .collect();
+            let own = if own.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", own.join(", "))
+            };
+            format!("port {port} ↔ {fams} only by the scan's service name '{svc}'{own}")
+        }
+        _ => format!("port {port} ↔ {fams} by {}", how.describe()),
+    }
+}
+
+/// The host's "listening on" line of one of `families` on the case's port: the last one at or
+/// before event `key`, else the first after it.
+fn listening_line(c: &Ctx<'_, '_>, families: &[String], key: usize) -> Option<usize> {
+    let events = c.w.input.events;
+    let lines: Vec<usize> = c.w.by_target[c.target]
+        .iter()
+        .copied()
+        .filter(|&i| {
+            c.on_host(i)
+                && matches!(&events[i].event.kind, EventKind::Listening(l)
+                    if l.port == c.case.port && families.contains(&family(&l.service)))
+        })
+        .collect();
+    let t = c.time(key);
+    lines
+        .iter()
+        .copied()
+        .rfind(|&i| c.time(i) <= t)
+        .or_else(|| lines.first().copied())
 }
 
 /// `1h10m`, `45m`, `30s`.
@@ -445,6 +500,72 @@ mod tests {
                 "192.0.2.10 shut down / rebooted at 2026-11-20T02:10:00Z (logs/kern.log:1), no boot seen before the recheck".to_string(),
                 "nginx on 192.0.2.10 crashed at 2026-11-20T02:20:00Z (logs/kern.log:2); back only at 2026-11-20T02:40:00Z (logs/kern.log:3), after the recheck (port 443 ↔ nginx by the service's default port)".to_string(),
             ]
+        );
+    }
+
+    /// Scan: 8080 `www` closed on 192.0.2.20; `events` as given.
+    fn web_8080(events: &[(u32, EventKind)]) -> Kit {
+        let mut c = case("192.0.2.20", 8080, ScanState::Closed);
+        c.service = Some("www".into());
+        let mut k = Kit::new(vec![c]);
+        for (m, e) in events {
+            k = k.event(0, at(2, *m), "systemd", e.clone());
+        }
+        k
+    }
+
+    fn winner_summary(k: &Kit) -> String {
+        let (mut cands, _) = k.collect(0);
+        rank(&mut cands, ScanState::Closed);
+        k.with(|w| summary(&Ctx::new(w, 0), &cands[0]))
+    }
+
+    #[test]
+    fn the_mapping_rule_is_said() {
+        let stopped = |u: &str| lifecycle(u, LifecycleState::Stopped);
+        // Default port: tomcat, not nginx, for 8080.
+        let s = winner_summary(&web_8080(&[
+            (10, stopped("nginx")),
+            (11, stopped("tomcat9")),
+        ]));
+        assert!(
+            s.starts_with(
+                "tomcat9 on 192.0.2.20 stopped at 2026-11-20T02:11:00Z (logs/kern.log:2)"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.ends_with("(port 8080 ↔ tomcat by the service's default port)"),
+            "{s}"
+        );
+        // The scan's service name only: said, with nginx's own ports.
+        let s = winner_summary(&web_8080(&[(10, stopped("nginx"))]));
+        assert!(
+            s.ends_with(
+                "(port 8080 ↔ nginx only by the scan's service name 'www': nginx's default ports are 80/443)"
+            ),
+            "{s}"
+        );
+        // A listening line: cited by file:line (the last one before the stop).
+        let s = winner_summary(&web_8080(&[
+            (1, listening("nginx", 8080)),
+            (2, listening("nginx", 8080)),
+            (10, stopped("nginx")),
+            (20, listening("nginx", 8080)),
+        ]));
+        assert!(
+            s.ends_with(
+                "(port 8080 ↔ nginx by the service's own \"listening on\" line at logs/kern.log:2)"
+            ),
+            "{s}"
+        );
+        // --config [services].
+        let mut k = web_8080(&[(10, stopped("nginx"))]);
+        k.services.insert("8080".into(), "nginx".into());
+        let s = winner_summary(&k);
+        assert!(
+            s.ends_with("(port 8080 ↔ nginx by the --config service map)"),
+            "{s}"
         );
     }
 

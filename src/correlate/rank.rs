@@ -190,5 +190,34 @@ mod tests {
         assert_eq!(evidence(&c, 25).0, vec![0, 1]);
     }
 
+    #[test]
+    fn a_stop_mapped_by_the_scans_service_name_only_is_low_confidence() {
+        let kit = |units: &[&str]| {
+            let mut c = case("192.0.2.20", 8080, ScanState::Closed);
+            c.service = Some("www".into());
+            let mut k = Kit::new(vec![c]);
+            for (n, u) in units.iter().enumerate() {
+                k = k.event(
+                    0,
+                    at(2, 10 + n as u32),
+                    "systemd",
+                    lifecycle(u, LifecycleState::Stopped),
+                );
+            }
+            k
+        };
+        // tomcat's own default port: medium.
+        let (mut c, _) = kit(&["nginx", "tomcat9"]).collect(0);
+        rank(&mut c, ScanState::Closed);
+        assert_eq!(c[0].detail(), Some("tomcat9"));
+        assert_eq!(confidence(&c[0], ScanState::Closed), Confidence::Medium);
+        // nginx by `www` alone: low, below the direct match.
+        let (mut n, _) = kit(&["nginx"]).collect(0);
+        rank(&mut n, ScanState::Closed);
+        assert_eq!(n[0].detail(), Some("nginx"));
+        assert_eq!(confidence(&n[0], ScanState::Closed), Confidence::Low);
+        assert!(score(&n[0], ScanState::Closed) < score(&c[0], ScanState::Closed));
+    }
+
     use portmortem_parsers::LifecycleState;
 }

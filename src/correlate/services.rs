@@ -1,6 +1,9 @@
 //! Which service (unit family) serves a port on a host. First match wins: `--config [services]`; a
 //! "listening on … port N" line of that host; the default port of a unit seen on that host; the scan's
-//! `svc_name` family. The first two are explicit, the last two inferred.
+//! `svc_name` family. The first two are explicit, the last two inferred; a unit whose own default
+//! port is the affected port outranks a family guess from the scan's `svc_name` (an nginx stop does
+//! not explain tomcat's 8080 because the scan called it `www`), and a mapping by `svc_name` alone is
+//! the weakest ([`MappingHow::strength`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,6 +19,16 @@ pub enum MappingHow {
 impl MappingHow {
     pub fn explicit(self) -> bool {
         matches!(self, MappingHow::Config | MappingHow::Listening)
+    }
+    /// How strongly a stop of the mapped unit shows the port's cause: a unit known to serve the
+    /// port (config, listening line) 85; a unit seen on the host whose own default port it is 70;
+    /// a unit only in the family the scan's `svc_name` suggests 60 (low confidence at best).
+    pub fn strength(self) -> i32 {
+        match self {
+            _ if self.explicit() => 85,
+            MappingHow::DefaultPort => 70,
+            _ => 60,
+        }
     }
     pub fn describe(self) -> &'static str {
         match self {
@@ -336,5 +349,40 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn a_units_own_default_port_outranks_the_scans_service_name() {
+        let cfg = BTreeMap::new();
+        let mut known = HostServices::default();
+        known.units_seen.insert("nginx".into());
+        known.units_seen.insert("tomcat".into());
+        // Scan: 8080 `www`. Tomcat serves 8080 by default, nginx does not: tomcat only.
+        let ps = port_service(&cfg, &[], "h", 8080, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::DefaultPort);
+        assert_eq!(ps.families, ["tomcat".to_string()].into());
+        let ps = port_service(&cfg, &[], "h", 443, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::DefaultPort);
+        assert_eq!(ps.families, ["nginx".to_string()].into());
+        // Only nginx seen: 8080 falls to the scan's service name, the weakest rule.
+        known.units_seen.remove("tomcat");
+        let ps = port_service(&cfg, &[], "h", 8080, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::SvcName);
+        assert!(ps.families.contains("nginx"));
+        // nginx announced listening on 8080: explicit, whatever the default table says.
+        known.listening.insert(8080, ["nginx".to_string()].into());
+        let ps = port_service(&cfg, &[], "h", 8080, Some("www"), &known).unwrap();
+        assert_eq!(ps.how, MappingHow::Listening);
+        assert_eq!(ps.families, ["nginx".to_string()].into());
+    }
+
+    #[test]
+    fn strength_follows_the_rule_order() {
+        use MappingHow::*;
+        assert_eq!(Config.strength(), 85);
+        assert_eq!(Listening.strength(), 85);
+        assert_eq!(DefaultPort.strength(), 70);
+        assert_eq!(SvcName.strength(), 60);
+        assert!(DefaultPort.strength() > SvcName.strength());
     }
 }

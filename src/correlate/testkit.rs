@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use portmortem_parsers::{
     Ban, BanAction, BanTool, Boot, DenyAction, Event, EventKind, FirewallDeny, Flow, FlowState,
-    IpsAction, IpsAlert, Lifecycle, LifecycleState, Overload, OverloadKind, Proto, RateLimit,
-    Shutdown, ShutdownKind, scan::ScanState,
+    IpsAction, IpsAlert, Lifecycle, LifecycleState, Listening, Overload, OverloadKind, Proto,
+    RateLimit, Shutdown, ShutdownKind, scan::ScanState,
 };
 
 use super::candidate::{Candidate, Note};
@@ -111,6 +111,15 @@ pub fn lifecycle(unit: &str, state: LifecycleState) -> EventKind {
         unit: unit.into(),
         state,
         detail: None,
+    })
+}
+
+/// `service` announced listening on `port` (all addresses).
+pub fn listening(service: &str, port: u16) -> EventKind {
+    EventKind::Listening(Listening {
+        service: service.into(),
+        port,
+        addr: None,
     })
 }
 
