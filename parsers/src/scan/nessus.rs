@@ -660,6 +660,46 @@ impl State {
             if let (Some(s), Some(d)) = (extra.scan_start, info.duration_secs) {
                 extra.scan_end = Duration::try_seconds(d).and_then(|d| s.checked_add_signed(d));
             }
+            // The ctime strings are zone-less; a 19506 Scan Start Date that names its zone says
+            // when the scan really ran. A host that would start outside the scan's run by whole
+            // hours had its ctime strings read in the wrong zone: shift them, and say so.
+            let zoned = info
+                .start
+                .as_deref()
+                .is_some_and(|r| r.split_whitespace().count() > 2)
+                && !notes.iter().any(|n| n.contains("Scan Start Date zone"));
+            let epoch_start = tags
+                .start_ts
+                .as_deref()
+                .and_then(|r| r.parse::<i64>().ok())
+                .is_some();
+            if zoned
+                && !epoch_start
+                && let (Some(hs), Some(s0)) = (host.start, extra.scan_start)
+                && let Some(k) = zone_shift(hs, s0, extra.scan_end)
+            {
+                let shift = Duration::hours(k);
+                host.start = Some(hs + shift);
+                let epoch_end = tags
+                    .end_ts
+                    .as_deref()
+                    .and_then(|r| r.parse::<i64>().ok())
+                    .is_some();
+                if !epoch_end {
+                    host.end = host.end.map(|e| e + shift);
+                }
+                let zone = if self.tz == Tz::UTC {
+                    format!(" (they are probably in UTC{:+})", -k)
+                } else {
+                    String::new()
+                };
+                notes.push(format!(
+                    "host {label}: HOST_START read in {} falls {} h {} the run of the scan that plugin 19506's zoned Scan Start Date gives; the host's ctime times were shifted by {k:+} h{zone}; pass --scan-tz to set their zone",
+                    self.tz.name(),
+                    k.abs(),
+                    if k > 0 { "before" } else { "after" },
+                ));
+            }
         }
         if host.start.is_none()
             && let Some(s) = extra.scan_start
@@ -1099,6 +1139,21 @@ fn resolve_zone(zone: &str) -> Option<Zone> {
     zone.parse::<Tz>().ok().map(Zone::Named)
 }
 
+/// The whole number of hours (±14 at most, smallest first) that moves a host's start `hs` into the
+/// scan's run (`s0` − 1 min to `end` + 1 min), when it lies outside; `None` when it is inside or no
+/// whole-hour shift fits.
+fn zone_shift(hs: DateTime<Utc>, s0: DateTime<Utc>, end: Option<DateTime<Utc>>) -> Option<i64> {
+    let lo = s0 - Duration::minutes(1);
+    let hi = end.map(|e| e + Duration::minutes(1));
+    let inside = |t: DateTime<Utc>| t >= lo && hi.is_none_or(|h| t <= h);
+    if inside(hs) {
+        return None;
+    }
+    (1..=14)
+        .flat_map(|k| [k, -k])
+        .find(|&k| inside(hs + Duration::hours(k)))
+}
+
 /// Parse a 19506 "Scan Start Date" (`2013/7/1 11:33`, optionally followed by a zone such as `CET`
 /// or `Pacific Standard Time`). An unknown zone is read as `tz`, with a note.
 fn parse_scan_start(raw: &str, tz: Tz) -> Option<(DateTime<Utc>, Option<String>)> {
@@ -1389,6 +1444,48 @@ Port 22 was detected as being open but is now closed
             info = scan_info("198.51.100.7", "nessus_syn_scanner", 5)
         );
         doc(&(a + &b))
+    }
+
+    #[test]
+    fn ctime_host_times_in_the_wrong_zone_are_shifted_to_the_zoned_scan_start() {
+        // The ctime strings were written in CET (UTC+1) and are read as UTC; 19506 says UTC.
+        let host = r#"<ReportHost name="192.0.2.10"><HostProperties>
+<tag name="host-ip">192.0.2.10</tag>
+<tag name="HOST_START">Fri Nov 20 03:00:05 2026</tag>
+<tag name="HOST_END">Fri Nov 20 03:20:00 2026</tag>
+</HostProperties>
+<ReportItem port="0" svc_name="general" protocol="tcp" severity="0" pluginID="19506" pluginName="Nessus Scan Information" pluginFamily="Settings"><plugin_output>Scanner IP : 203.0.113.5
+Scan Start Date : 2026/11/20 1:58 UTC
+Scan duration : 3600 sec
+</plugin_output></ReportItem>
+</ReportHost>"#;
+        let r = parse_nessus(doc(host).as_bytes(), Tz::UTC).unwrap();
+        let h = &r.hosts[0];
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(h.start, Some(at("2026-11-20T02:00:05Z")));
+        assert_eq!(h.end, Some(at("2026-11-20T02:20:00Z")));
+        assert!(
+            r.notes
+                .iter()
+                .any(|n| n.contains("shifted by -1 h") && n.contains("UTC+1")),
+            "{:?}",
+            r.notes
+        );
+        // Inside the run: nothing moves.
+        let fine = host
+            .replace("03:00:05", "02:00:05")
+            .replace("03:20:00", "02:20:00");
+        let r = parse_nessus(doc(&fine).as_bytes(), Tz::UTC).unwrap();
+        assert_eq!(r.hosts[0].start, Some(at("2026-11-20T02:00:05Z")));
+        assert!(
+            !r.notes.iter().any(|n| n.contains("shifted")),
+            "{:?}",
+            r.notes
+        );
+        // A zone-less Scan Start Date says nothing about the ctime zone: nothing moves either.
+        let zoneless = host.replace("1:58 UTC", "1:58");
+        let r = parse_nessus(doc(&zoneless).as_bytes(), Tz::UTC).unwrap();
+        assert_eq!(r.hosts[0].start, Some(at("2026-11-20T03:00:05Z")));
     }
 
     #[test]
