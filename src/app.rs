@@ -4,6 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::net::IpAddr;
+
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
@@ -369,11 +371,35 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
             .and_then(|s| scan::mtime(&s.path))
             .unwrap_or_else(Utc::now)
     };
-    let cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
+    let mut cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
+    // `[nat]`: the scanner as the logs see it (after NAT) is the scanner; a scanned host's
+    // translated address is that host.
+    let is_scanner = |ip: &IpAddr, nets: &[IpNet]| nets.iter().any(|n| n.contains(ip));
+    let mut target_nat: std::collections::BTreeMap<IpAddr, IpAddr> = Default::default();
+    for (seen, real) in &cfg.nat {
+        let scanner = is_scanner(real, &cfg.scanner_nets)
+            || cases.iter().any(|c| is_scanner(real, &c.scanner_nets));
+        if scanner {
+            for c in &mut cases {
+                let net = IpNet::from(*seen);
+                if !c.scanner_nets.contains(&net) {
+                    c.scanner_nets.push(net);
+                }
+            }
+        } else {
+            target_nat.insert(*seen, *real);
+        }
+    }
 
     let (query, reference) = build_query(&scans, &cases, &cfg);
-    let (mut stats, events) =
+    let (mut stats, mut events) =
         pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
+    if !target_nat.is_empty() {
+        for e in &mut events {
+            e.event
+                .map_addresses(|a| a, |a| target_nat.get(&a).copied().unwrap_or(a));
+        }
+    }
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
     {
         let mut names: Vec<&str> = stats.iter().map(|s| s.display.as_str()).collect();

@@ -122,6 +122,8 @@ pub struct Config {
     pub services: BTreeMap<String, String>,
     /// alias → scanned host (IP or name), from `--config [hosts]`.
     pub host_aliases: BTreeMap<String, String>,
+    /// Address as logged → real address, from `--config [nat]`.
+    pub nat: BTreeMap<IpAddr, IpAddr>,
 }
 
 /// Re-probe limits.
@@ -142,6 +144,10 @@ struct FileConfig {
     hosts: BTreeMap<String, String>,
     #[serde(default)]
     sources: BTreeMap<String, SourceSettings>,
+    /// Address as the logs show it (after NAT) = the real address (the scanner's, or a scanned
+    /// host's).
+    #[serde(default)]
+    nat: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -319,6 +325,7 @@ impl InputConfig {
             FileConfigParts {
                 services: file_cfg.services,
                 hosts: file_cfg.hosts,
+                nat: parse_nat(&file_cfg.nat)?,
             },
         ))
     }
@@ -365,6 +372,21 @@ impl InputConfig {
 pub struct FileConfigParts {
     pub services: BTreeMap<String, String>,
     pub hosts: BTreeMap<String, String>,
+    pub nat: BTreeMap<IpAddr, IpAddr>,
+}
+
+/// `[nat]`: `"198.51.100.20" = "203.0.113.5"` (as logged = real).
+fn parse_nat(m: &BTreeMap<String, String>) -> Result<BTreeMap<IpAddr, IpAddr>> {
+    m.iter()
+        .map(|(seen, real)| {
+            let p = |s: &str| {
+                s.trim().parse::<IpAddr>().with_context(|| {
+                    format!("--config [nat]: {s:?} is not an IP address (write \"as logged\" = \"real\")")
+                })
+            };
+            Ok((p(seen)?, p(real)?))
+        })
+        .collect()
 }
 
 impl Config {
@@ -426,6 +448,7 @@ impl Config {
             strict: a.strict,
             services: parts.services,
             host_aliases: parts.hosts,
+            nat: parts.nat,
         })
     }
 }

@@ -1057,3 +1057,45 @@ fn an_untied_fail2ban_log_is_said_with_the_line_that_ties_it() {
     assert_eq!(p22["verdict"], "blocked", "{p22:#}");
     assert_eq!(p22["cause"], "ban", "{p22:#}");
 }
+
+#[test]
+fn nat_in_config_ties_translated_scanner_and_target() {
+    // The edge firewall logs the scanner after source NAT (198.51.100.20) and web01 by its public
+    // address (198.51.100.30).
+    let d = scenario(&[
+        ("scan.nessus", web01(UNRESP_443)),
+        (
+            "edge/kern.log",
+            ufw(
+                "02:10:00",
+                "edge01",
+                "198.51.100.20",
+                "198.51.100.30",
+                443,
+                "IPTABLES-DROP",
+            ),
+        ),
+        (
+            "pm.toml",
+            "[nat]\n\"198.51.100.20\" = \"203.0.113.5\"\n\"198.51.100.30\" = \"192.0.2.10\"\n"
+                .to_string(),
+        ),
+    ]);
+    let (_, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let (r, v) = verdicts(d.path(), &["--config", "pm.toml"]);
+    assert_eq!(one(&v), ("blocked", "firewall_drop"), "{r:#}");
+    assert_eq!(r["ports"][0]["evidence"][0]["file"], "./edge/kern.log");
+    // The advice names the address the firewall saw, not the scanner's own.
+    let advice = r["ports"][0]["advice"].to_string();
+    assert!(advice.contains("198.51.100.20"), "{advice}");
+    // A bad [nat] entry is a clear error.
+    std::fs::write(
+        d.path().join("bad.toml"),
+        "[nat]\n\"edge\" = \"203.0.113.5\"\n",
+    )
+    .unwrap();
+    let o = run_in(d.path(), &["analyze", "--config", "bad.toml", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("[nat]"), "{}", stderr(&o));
+}

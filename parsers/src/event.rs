@@ -44,10 +44,25 @@ impl Event {
     /// (`::ffff:203.0.113.5`, as dual-stack sockets and some firewalls log it) becomes the IPv4
     /// address it is, so that scanner and host matching see one address, not two.
     pub fn canonicalize_addresses(&mut self) {
-        let c = |a: &mut IpAddr| *a = a.to_canonical();
+        self.map_addresses(|a| a.to_canonical(), |a| a.to_canonical());
+    }
+
+    /// Rewrite the event's addresses: `src` for the sending side (source, banned address), `dst`
+    /// for the receiving side (destination, the host behind a shun, a listening address).
+    pub fn map_addresses(
+        &mut self,
+        src: impl Fn(IpAddr) -> IpAddr,
+        dst: impl Fn(IpAddr) -> IpAddr,
+    ) {
+        let c = |a: &mut IpAddr| *a = src(*a);
         let co = |a: &mut Option<IpAddr>| {
             if let Some(x) = a {
-                *x = x.to_canonical();
+                *x = dst(*x);
+            }
+        };
+        let cs = |a: &mut Option<IpAddr>| {
+            if let Some(x) = a {
+                *x = src(*x);
             }
         };
         match &mut self.kind {
@@ -64,12 +79,12 @@ impl Event {
                 co(&mut a.dst);
             }
             EventKind::RateLimit(r) => {
-                co(&mut r.src);
+                cs(&mut r.src);
                 co(&mut r.dst);
             }
             EventKind::Flow(f) => {
                 c(&mut f.src);
-                c(&mut f.dst);
+                f.dst = dst(f.dst);
             }
             EventKind::Listening(l) => co(&mut l.addr),
             EventKind::Overload(_)
