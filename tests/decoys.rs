@@ -1099,3 +1099,28 @@ fn nat_in_config_ties_translated_scanner_and_target() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("[nat]"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_whole_hour_zone_mistake_is_named_with_the_source_tz_that_fixes_it() {
+    // bastion01's fail2ban log is in Berlin time (UTC+1) and read as UTC: its ban at 03:07 local
+    // (02:07 UTC) looks an hour after the 02:00–02:30 window.
+    let d = scenario(&[
+        ("scan.nessus", web01(&[(22, "ssh", "unresponsive")])),
+        (
+            "web01/fail2ban.log",
+            "2026-11-20 03:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5\n2026-11-20 03:40:00,000 fail2ban.actions        [702]: NOTICE  [sshd] Unban 203.0.113.5\n"
+                .to_string(),
+        ),
+    ]);
+    let (r, v) = verdicts(d.path(), &[]);
+    assert_eq!(one(&v), ("unexplained", "null"));
+    let expl = r["ports"][0]["explanation"].as_str().unwrap();
+    assert!(
+        expl.contains("./web01/fail2ban.log's times are 1 h after the window")
+            && expl.contains("--source-tz './web01/fail2ban.log=+01:00'"),
+        "{expl}"
+    );
+    // The hint, followed, explains the port.
+    let (_, v) = verdicts(d.path(), &["--source-tz", "./web01/fail2ban.log=+01:00"]);
+    assert_eq!(one(&v), ("blocked", "ban"));
+}

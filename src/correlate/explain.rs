@@ -3,6 +3,8 @@
 //! decided, the other candidates, notes); and, when nothing explains a port, what was missing.
 //! Deciding is [`super::evidence`]'s and [`super::rank`]'s job; this module only words it.
 
+use std::fmt::Write as _;
+
 use portmortem_parsers::{EventKind, OverloadKind, scan::ScanState};
 
 use super::EVIDENCE_CAP;
@@ -337,6 +339,24 @@ pub fn explained(
 }
 
 /// What was missing, when nothing explains the port.
+/// The whole number of hours (±14 at most, smallest first) by which a source's span `a`–`b`,
+/// read `k` hours earlier, would overlap `window`: the offset of the zone its times were written
+/// in, when they were read as UTC.
+pub fn zone_hint(
+    a: chrono::DateTime<chrono::Utc>,
+    b: chrono::DateTime<chrono::Utc>,
+    window: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+) -> Option<i64> {
+    let overlaps = |k: i64| {
+        let d = chrono::Duration::hours(k);
+        a - d <= window.1 && b - d >= window.0
+    };
+    if overlaps(0) {
+        return None;
+    }
+    (1..=14).flat_map(|k| [k, -k]).find(|&k| overlaps(k))
+}
+
 pub fn unexplained(
     c: &Ctx<'_, '_>,
     ps: Option<&PortService>,
@@ -377,11 +397,32 @@ pub fn unexplained(
                 }
             })
             .collect();
-        format!(
+        let mut t = format!(
             "Logs cover host {} but none covers the window {window}: {}.",
             case.host,
             spans.join("; ")
-        )
+        );
+        // A whole-hour gap is the usual zone mistake: name the --source-tz that fixes it.
+        for &i in &cov.covering {
+            let s = &sources[i];
+            if let (Some(a), Some(b)) = (s.first_time, s.last_time)
+                && s.tz.as_deref().is_none_or(|z| z == "UTC")
+                && s.offset.is_none()
+                && let Some(k) = zone_hint(a, b, case.window)
+            {
+                let _ = write!(
+                    t,
+                    " {}'s times are {} h {} the window: if they are local times of a UTC{:+} zone, `--source-tz '{}={:+03}:00'` (or the zone's IANA name) reads them right.",
+                    s.display,
+                    k.abs(),
+                    if k > 0 { "after" } else { "before" },
+                    k,
+                    s.display,
+                    k
+                );
+            }
+        }
+        t
     } else {
         let units = ps
             .map(|p| p.families.iter().cloned().collect::<Vec<_>>().join("/"))
@@ -412,6 +453,17 @@ mod tests {
     use super::super::evidence::{Ctx, coverage, near_misses};
     use super::super::rank::rank;
     use super::super::testkit::*;
+
+    #[test]
+    fn zone_hint_is_the_smallest_whole_hour_shift_onto_the_window() {
+        use chrono::TimeZone;
+        let t = |h, m| chrono::Utc.with_ymd_and_hms(2026, 11, 20, h, m, 0).unwrap();
+        let w = (t(2, 0), t(2, 30));
+        assert_eq!(super::zone_hint(t(3, 5), t(3, 40), w), Some(1));
+        assert_eq!(super::zone_hint(t(0, 5), t(0, 20), w), Some(-2));
+        assert_eq!(super::zone_hint(t(2, 10), t(5, 0), w), None);
+        assert_eq!(super::zone_hint(t(20, 0), t(21, 0), w), None);
+    }
     use super::*;
     use portmortem_parsers::{BanTool, LifecycleState};
 
