@@ -146,14 +146,14 @@ fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
             warn(
                 false,
                 &format!(
-                    "{}: {}, {} lines ({} parsed, {} ignored, {} malformed), {} events, time {} – {}",
+                    "{}: {}, {} ({} parsed, {} ignored, {} malformed), {}, time {} – {}",
                     s.display,
                     s.format,
-                    s.lines,
+                    crate::words::count(s.lines, "line", "lines"),
                     s.parsed,
                     s.ignored,
                     s.malformed,
-                    s.events,
+                    crate::words::count(s.events, "event", "events"),
                     s.first_time
                         .map(|t| t.to_rfc3339())
                         .unwrap_or_else(|| "?".into()),
@@ -346,7 +346,10 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         warn(quiet, &format!("{}: {}", e.display, e.message));
     }
     if cfg.strict && !c.errors.is_empty() {
-        bail!("{} input(s) could not be read (--strict)", c.errors.len());
+        bail!(
+            "{} could not be read (--strict)",
+            crate::words::count(c.errors.len() as u64, "input", "inputs")
+        );
     }
     if scans.is_empty() {
         if scan_inputs.is_empty() && !c.logs.iter().any(|(_, f, _)| f.is_none()) {
@@ -408,7 +411,10 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         tell_unmatched_rules(&cfg.input, &names, quiet);
     }
     if cfg.strict && read_errors > 0 {
-        bail!("{read_errors} log source(s) could not be read to the end (--strict)");
+        bail!(
+            "{} could not be read to the end (--strict)",
+            crate::words::count(read_errors as u64, "log source", "log sources")
+        );
     }
     stats.extend(extra_sources(&c));
 

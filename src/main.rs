@@ -11,6 +11,7 @@ mod report;
 mod reprobe;
 mod sanitize;
 mod scan;
+mod words;
 
 use std::process::ExitCode;
 

@@ -19,11 +19,11 @@ pub fn where_(c: &Ctx<'_, '_>, i: usize) -> String {
     format!("{}:{}", c.w.input.sources[e.source].display, e.line)
 }
 
-/// `at T (file:line)`, or `N time(s) between A and B (first at file:line)`.
+/// `at T (file:line)`, or `N times between A and B (first at file:line)` (N ≥ 2).
 fn span(c: &Ctx<'_, '_>, ev: &[usize]) -> String {
     match (ev.first(), ev.last()) {
         (Some(&a), Some(&b)) if ev.len() > 1 => format!(
-            "{} time(s) between {} and {} (first at {})",
+            "{} times between {} and {} (first at {})",
             ev.len(),
             fmt_t(c.time(a)),
             fmt_t(c.time(b)),
@@ -376,14 +376,18 @@ pub fn unexplained(
     };
     let mut text = if cov.covering.is_empty() {
         format!(
-            "No log source covers host {}{}: none names it, is mapped to it, or logs traffic to it from the scanner. Read {} log source(s).",
+            "No log source covers host {}{}: none names it, is mapped to it, or logs traffic to it from the scanner. Read {}.",
             case.host,
             if case.hostnames.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", case.hostnames.join(", "))
             },
-            sources.iter().filter(|s| s.lines > 0).count()
+            crate::words::count(
+                sources.iter().filter(|s| s.lines > 0).count() as u64,
+                "log source",
+                "log sources"
+            )
         )
     } else if cov.in_window.is_empty() {
         let spans: Vec<String> = cov
@@ -486,7 +490,7 @@ mod tests {
         let text = k.with(|w| explained(&Ctx::new(w, 0), &cands, &[], 2));
         assert_eq!(
             text,
-            "The firewall dropped the scanner's packets to 192.0.2.10 tcp/443 (rule 'UFW BLOCK') 2 time(s) between 2026-11-20T02:12:00Z and 2026-11-20T02:29:00Z (first at logs/kern.log:1). This fits the scan's 'unresponsive'. Host decided by the destination address."
+            "The firewall dropped the scanner's packets to 192.0.2.10 tcp/443 (rule 'UFW BLOCK') 2 times between 2026-11-20T02:12:00Z and 2026-11-20T02:29:00Z (first at logs/kern.log:1). This fits the scan's 'unresponsive'. Host decided by the destination address."
         );
     }
 
@@ -630,7 +634,7 @@ mod tests {
         });
         assert_eq!(
             text,
-            "No log source covers host 192.0.2.10: none names it, is mapped to it, or logs traffic to it from the scanner. Read 0 log source(s)."
+            "No log source covers host 192.0.2.10: none names it, is mapped to it, or logs traffic to it from the scanner. Read 0 log sources."
         );
         // Logs cover the window; a deny 30 minutes after it is pointed out.
         let k = Kit::new(vec![case("192.0.2.10", 443, ScanState::Unresponsive)])

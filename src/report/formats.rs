@@ -198,8 +198,11 @@ pub fn markdown(r: &Report) -> String {
     let mut out = String::from("# portmortem report\n\n");
     let _ = writeln!(
         out,
-        "{} port(s) went away during the scan: **{} blocked**, **{} service_restart**, **{} unexplained**.\n",
-        s.ports, s.blocked, s.service_restart, s.unexplained
+        "{} went away during the scan: **{} blocked**, **{} service_restart**, **{} unexplained**.\n",
+        crate::words::count(s.ports as u64, "port", "ports"),
+        s.blocked,
+        s.service_restart,
+        s.unexplained
     );
     for sc in &r.scans {
         let _ = writeln!(
@@ -269,8 +272,11 @@ pub fn html(r: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "<p>{} port(s) went away during the scan: <b class=\"blocked\">{} blocked</b>, <b class=\"service_restart\">{} service_restart</b>, <b class=\"unexplained\">{} unexplained</b>.</p>",
-        s.ports, s.blocked, s.service_restart, s.unexplained
+        "<p>{} went away during the scan: <b class=\"blocked\">{} blocked</b>, <b class=\"service_restart\">{} service_restart</b>, <b class=\"unexplained\">{} unexplained</b>.</p>",
+        crate::words::count(s.ports as u64, "port", "ports"),
+        s.blocked,
+        s.service_restart,
+        s.unexplained
     );
     for sc in &r.scans {
         let _ = writeln!(

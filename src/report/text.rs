@@ -97,8 +97,11 @@ pub fn render(r: &Report, color: bool) -> String {
         out,
         "{}",
         paint.bold(&format!(
-            "portmortem: {} port(s) went away during the scan: {} blocked, {} service_restart, {} unexplained",
-            s.ports, s.blocked, s.service_restart, s.unexplained
+            "portmortem: {} went away during the scan: {} blocked, {} service_restart, {} unexplained",
+            crate::words::count(s.ports as u64, "port", "ports"),
+            s.blocked,
+            s.service_restart,
+            s.unexplained
         ))
     );
     for sc in &r.scans {
@@ -133,8 +136,14 @@ pub fn render(r: &Report, color: bool) -> String {
     let _ = writeln!(out, "sources ({}):", r.sources.len());
     for src in &r.sources {
         let mut line = format!(
-            "  {}  {}  {} lines, {} parsed, {} ignored, {} malformed, {} events",
-            src.file, src.format, src.lines, src.parsed, src.ignored, src.malformed, src.events
+            "  {}  {}  {}, {} parsed, {} ignored, {} malformed, {}",
+            src.file,
+            src.format,
+            crate::words::count(src.lines, "line", "lines"),
+            src.parsed,
+            src.ignored,
+            src.malformed,
+            crate::words::count(src.events, "event", "events")
         );
         match &src.host {
             Some(h) => {
