@@ -197,7 +197,7 @@ fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
 fn read_once(inputs: &mut Vec<SourceInput>, quiet: bool) {
     let mut seen: std::collections::BTreeMap<std::path::PathBuf, String> = Default::default();
     inputs.retain(|i| {
-        if i.display == "-" {
+        if i.display == "<stdin>" {
             return true;
         }
         let key = std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone());

@@ -826,7 +826,8 @@ fn stdin_is_read_as_dash() {
     let events = ev.json_lines();
     assert_eq!(events.len(), 1, "{events:?}");
     let e = &events[0];
-    assert_eq!(e["file"], "-");
+    // Named `<stdin>` in evidence and reports (`<stdin>:1`, not `-:1`).
+    assert_eq!(e["file"], "<stdin>");
     assert_eq!(e["line"], 1);
     assert_eq!(e["format"], "syslog");
     assert_eq!(e["event"], "firewall_deny");
@@ -841,7 +842,7 @@ fn stdin_is_read_as_dash() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let r = out.json();
     assert_eq!(
-        counts(source(&r, "-")),
+        counts(source(&r, "<stdin>")),
         Counts {
             lines: 1,
             parsed: 1,
@@ -850,7 +851,10 @@ fn stdin_is_read_as_dash() {
             events: 1
         }
     );
-    assert_eq!(port(&r, "192.0.2.10", 443)["evidence"][0]["file"], "-");
+    assert_eq!(
+        port(&r, "192.0.2.10", 443)["evidence"][0]["file"],
+        "<stdin>"
+    );
 }
 
 fn escape_fixture() -> TempDir {

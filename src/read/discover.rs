@@ -60,7 +60,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         // Streams (stdin, a pipe like `<(zcat …)`) can be read once only: they are copied to a
         // temporary file first, so that they can be sniffed and then read like any file.
         let stream = if p.as_os_str() == "-" {
-            Some(("-".to_string(), spool_from(&mut io::stdin().lock())))
+            Some(("<stdin>".to_string(), spool_from(&mut io::stdin().lock())))
         } else if std::fs::metadata(p).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             Some((
                 p.display().to_string(),

@@ -16,7 +16,7 @@ use indicatif::ProgressBar;
 /// One input, named as the user gave it.
 #[derive(Debug, Clone)]
 pub struct SourceInput {
-    /// Path as given on the command line (or found under a given directory); `-` for stdin.
+    /// Path as given on the command line (or found under a given directory); `<stdin>` for `-`.
     pub display: String,
     /// Where the bytes are (stdin is spooled to a temporary file first).
     pub path: PathBuf,
