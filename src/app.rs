@@ -333,6 +333,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
 
     let mut found = discover(&cfg.input.paths);
     let found_scans = discover(&cfg.scans);
+    for n in found.notes.iter().chain(&found_scans.notes) {
+        warn(quiet, n);
+    }
     read_once(&mut found.inputs, quiet);
     let mut c = classify(found.inputs, &cfg.input, false);
     let given = classify(found_scans.inputs, &cfg.input, true);
@@ -530,6 +533,9 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         })
         .transpose()?;
     let mut found = discover(&cfg.paths);
+    for n in &found.notes {
+        warn(cfg.quiet, n);
+    }
     read_once(&mut found.inputs, cfg.quiet);
     let mut c = classify(found.inputs, &cfg, false);
     c.errors.extend(found.errors);

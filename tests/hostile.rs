@@ -620,7 +620,7 @@ fn line_between_max_line_and_buffer_is_malformed() {
 }
 
 #[test]
-fn symlink_loop_in_log_dir_is_reported_exit_2_others_processed() {
+fn symlink_loop_in_log_dir_is_a_note_unreadable_link_exit_2_others_processed() {
     let dir = fixture();
     good_vpn_log(dir.path());
     fs::create_dir_all(dir.path().join("vpn01/sub")).unwrap();
@@ -633,16 +633,22 @@ fn symlink_loop_in_log_dir_is_reported_exit_2_others_processed() {
         &["analyze", "scan.nessus", "vpn01", "--format", "json"],
         None,
     );
+    // The directory loop is a note (nothing is lost: its files are read through their own path);
+    // the self-link is an unreadable file, and that is what makes the exit code 2.
     assert_eq!(out.code, 2, "{}", out.stderr);
-    let r = out.json();
-    let looped = source(&r, "vpn01/sub/loop");
-    assert_eq!(looped["format"], "unreadable");
     assert!(
-        looped["error"]
-            .as_str()
+        out.stderr.contains("vpn01/sub/loop: a symlink back to"),
+        "{}",
+        out.stderr
+    );
+    let r = out.json();
+    assert!(
+        !r["sources"]
+            .as_array()
             .unwrap()
-            .to_lowercase()
-            .contains("loop")
+            .iter()
+            .any(|s| s["file"] == "vpn01/sub/loop"),
+        "{r:#}"
     );
     let selfl = source(&r, "vpn01/self.log");
     assert_eq!(selfl["format"], "unreadable");
@@ -657,6 +663,21 @@ fn symlink_loop_in_log_dir_is_reported_exit_2_others_processed() {
     assert_eq!(n, 1);
     assert_eq!(counts(source(&r, "vpn01/kern.log")).events, 1);
     assert_eq!(port(&r, "192.0.2.50", 22)["verdict"], "blocked");
+}
+
+#[test]
+fn a_directory_symlink_loop_alone_is_a_note_and_exit_0() {
+    let dir = fixture();
+    good_vpn_log(dir.path());
+    fs::create_dir_all(dir.path().join("vpn01/sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("vpn01/sub/loop")).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["analyze", "scan.nessus", "vpn01", "--format", "json"],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("a symlink back to"), "{}", out.stderr);
 }
 
 #[test]

@@ -19,6 +19,9 @@ pub struct InputError {
 pub struct Discovered {
     pub inputs: Vec<SourceInput>,
     pub errors: Vec<InputError>,
+    /// Things worth saying that lose no input (a symlink loop: every file under it is read once
+    /// through the real path).
+    pub notes: Vec<String>,
     _spools: Vec<tempfile::NamedTempFile>,
 }
 
@@ -55,6 +58,7 @@ fn input_for(display: String, path: PathBuf) -> Result<SourceInput, InputError> 
 pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     let mut spools = Vec::new();
     for p in paths {
         // Streams (stdin, a pipe like `<(zcat …)`) can be read once only: they are copied to a
@@ -105,6 +109,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                             }
                         }
                         Ok(_) => {}
+                        Err(e) if e.loop_ancestor().is_some() => notes.push(format!(
+                            "{}: a symlink back to {}: not followed (its files are read through their own path)",
+                            e.path().map_or_else(|| display.clone(), |p| p.display().to_string()),
+                            e.loop_ancestor().map(|p| p.display().to_string()).unwrap_or_default()
+                        )),
                         Err(e) => errors.push(InputError {
                             display: e
                                 .path()
@@ -124,6 +133,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     Discovered {
         inputs,
         errors,
+        notes,
         _spools: spools,
     }
 }
