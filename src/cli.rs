@@ -83,8 +83,8 @@ pub struct InputArgs {
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// Quiet: no warnings on stderr.
-    #[arg(short, long)]
+    /// Quiet: no warnings on stderr (not with -v).
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Verbose: per-source details on stderr.
     #[arg(short, long)]

@@ -1079,3 +1079,16 @@ fn line_across_the_first_chunk_boundary_is_parsed_whole() {
         "the deny line crossing the boundary lost its port"
     );
 }
+
+#[test]
+fn quiet_and_verbose_together_is_a_usage_error() {
+    let dir = fixture();
+    let out = run_in(dir.path(), &["analyze", "-q", "-v", "scan.nessus"], None);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("'--quiet' cannot be used with '--verbose'"),
+        "{}",
+        out.stderr
+    );
+}
