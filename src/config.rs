@@ -411,7 +411,10 @@ impl Config {
             if let Some(t) = timeout
                 && (t <= Duration::zero() || t > Duration::seconds(300))
             {
-                bail!("--probe-timeout must be between 0 and 5m");
+                bail!(
+                    "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got {:?}",
+                    a.probe_timeout.as_deref().unwrap_or_default()
+                );
             }
             let rate = a.probe_rate.trim_end_matches("/s");
             let rate_per_s: f64 = rate

@@ -1092,3 +1092,27 @@ fn quiet_and_verbose_together_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn probe_timeout_zero_says_what_is_allowed() {
+    let dir = fixture();
+    let out = run_in(
+        dir.path(),
+        &[
+            "analyze",
+            "--reprobe",
+            "--probe-timeout",
+            "0",
+            "scan.nessus",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got \"0\""
+        ),
+        "{}",
+        out.stderr
+    );
+}

@@ -66,6 +66,10 @@ fn reprobe_reports_open_and_closed_on_loopback_and_refuses_documentation_address
     };
     assert_eq!(state(open)["state"], "open");
     assert_eq!(state(closed)["state"], "closed");
+    // Probe times to the millisecond: `2026-12-02T16:50:24.123Z`, no nanoseconds.
+    let at = state(open)["at"].as_str().unwrap().to_string();
+    let frac = at.split('.').nth(1).unwrap_or("Z");
+    assert_eq!(frac.len(), 4, "{at}");
     assert!(
         state(443).is_null(),
         "documentation address must not be probed"

@@ -226,7 +226,8 @@ pub fn build(
                     .collect(),
                 reprobe: probes.get(i).cloned().flatten().map(|p| ReprobeOut {
                     state: p.state.as_str(),
-                    at: rfc3339(p.at),
+                    // A probe's moment to the millisecond: nanoseconds are noise in a report.
+                    at: p.at.to_rfc3339_opts(SecondsFormat::Millis, true),
                     elapsed_ms: p.elapsed_ms,
                 }),
                 advice: f.advice.iter().map(|a| clean_str(a)).collect(),
