@@ -182,7 +182,7 @@ fn tell_sources(stats: &[SourceStats], verbose: bool, quiet: bool) -> usize {
     errors
 }
 
-/// With `-v`: every input no reader recognised, and why; scan reports among the logs of `events`.
+/// With `-v`: every input no reader recognised, and why.
 fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
     if !verbose {
         return;
@@ -195,18 +195,35 @@ fn tell_unrecognised(c: &Classified, verbose: bool, quiet: bool) {
 /// The same file named twice (`logs/ logs/fw.log`, a symlink, `./a` and `a`) is read once: the
 /// later names are dropped, each with a note naming the one kept. Stdin is never merged.
 fn read_once(inputs: &mut Vec<SourceInput>, quiet: bool) {
+    once_per_file(
+        inputs,
+        |i| i,
+        |name, first| {
+            warn(
+                quiet,
+                &format!("{name}: the same file as {first}: read once"),
+            )
+        },
+    );
+}
+
+/// Keep the first of the items that name the same file (by its real path; stdin is always its
+/// own), calling `dropped(name, first_name)` for each later one.
+fn once_per_file<T>(
+    items: &mut Vec<T>,
+    input: impl Fn(&T) -> &SourceInput,
+    mut dropped: impl FnMut(&str, &str),
+) {
     let mut seen: std::collections::BTreeMap<std::path::PathBuf, String> = Default::default();
-    inputs.retain(|i| {
+    items.retain(|item| {
+        let i = input(item);
         if i.display == "<stdin>" {
             return true;
         }
         let key = std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone());
         match seen.get(&key) {
             Some(first) => {
-                warn(
-                    quiet,
-                    &format!("{}: the same file as {first}: read once", i.display),
-                );
+                dropped(&i.display, first);
                 false
             }
             None => {
@@ -217,9 +234,22 @@ fn read_once(inputs: &mut Vec<SourceInput>, quiet: bool) {
     });
 }
 
-/// Warn about every per-source rule that matched no input, with how inputs are named.
-fn tell_unmatched_rules(cfg: &InputConfig, names: &[&str], quiet: bool) {
-    let unmatched = cfg.unmatched_rules(names);
+/// Warn about every per-source rule that matched none of the inputs (log sources, unrecognised
+/// files, scan reports), with how inputs are named.
+fn tell_unmatched_rules(
+    cfg: &InputConfig,
+    stats: &[SourceStats],
+    c: &Classified,
+    scans: &[(SourceInput, ScanFormat)],
+    quiet: bool,
+) {
+    let names: Vec<&str> = stats
+        .iter()
+        .map(|s| s.display.as_str())
+        .chain(c.unrecognised.iter().map(|(i, _)| i.display.as_str()))
+        .chain(scans.iter().map(|(i, _)| i.display.as_str()))
+        .collect();
+    let unmatched = cfg.unmatched_rules(&names);
     if unmatched.is_empty() {
         return;
     }
@@ -263,11 +293,9 @@ fn load_scans(
     c: &mut Classified,
     scan_tz: chrono_tz::Tz,
 ) -> Vec<LoadedScan> {
-    // A report named by --scan and found again under a PATHS directory is read once.
-    let mut seen = std::collections::BTreeSet::new();
-    scan_inputs.retain(|(s, _)| {
-        seen.insert(std::fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone()))
-    });
+    // A report named by --scan and found again under a PATHS directory is read once (silently:
+    // that is the usual way to give one).
+    once_per_file(scan_inputs, |(s, _)| s, |_, _| {});
     let mut scans: Vec<LoadedScan> = Vec::new();
     for (s, format) in scan_inputs.iter() {
         match scan::load_scan(s, *format, scan_tz) {
@@ -380,11 +408,10 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let mut cases = scan::port_cases(&mut scans, &cfg.scanner_nets, fallback);
     // `[nat]`: the scanner as the logs see it (after NAT) is the scanner; a scanned host's
     // translated address is that host.
-    let is_scanner = |ip: &IpAddr, nets: &[IpNet]| nets.iter().any(|n| n.contains(ip));
     let mut target_nat: std::collections::BTreeMap<IpAddr, IpAddr> = Default::default();
     for (seen, real) in &cfg.nat {
-        let scanner = is_scanner(real, &cfg.scanner_nets)
-            || cases.iter().any(|c| is_scanner(real, &c.scanner_nets));
+        let scanner = crate::model::in_nets(&cfg.scanner_nets, *real)
+            || cases.iter().any(|c| c.is_scanner(*real));
         if scanner {
             for c in &mut cases {
                 let net = IpNet::from(*seen);
@@ -407,12 +434,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
     }
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
-    {
-        let mut names: Vec<&str> = stats.iter().map(|s| s.display.as_str()).collect();
-        names.extend(c.unrecognised.iter().map(|(i, _)| i.display.as_str()));
-        names.extend(scan_inputs.iter().map(|(i, _)| i.display.as_str()));
-        tell_unmatched_rules(&cfg.input, &names, quiet);
-    }
+    tell_unmatched_rules(&cfg.input, &stats, &c, &scan_inputs, quiet);
     if cfg.strict && read_errors > 0 {
         bail!(
             "{} could not be read to the end (--strict)",
@@ -594,12 +616,7 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
         r => r.context("cannot write to standard output")?,
     }
     let read_errors = tell_sources(&stats, cfg.verbose, cfg.quiet);
-    {
-        let mut names: Vec<&str> = stats.iter().map(|s| s.display.as_str()).collect();
-        names.extend(c.unrecognised.iter().map(|(i, _)| i.display.as_str()));
-        names.extend(c.scans.iter().map(|(i, _)| i.display.as_str()));
-        tell_unmatched_rules(&cfg, &names, cfg.quiet);
-    }
+    tell_unmatched_rules(&cfg, &stats, &c, &c.scans, cfg.quiet);
     Ok(if c.errors.is_empty() && read_errors == 0 {
         Status::Ok
     } else {

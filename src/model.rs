@@ -60,9 +60,14 @@ pub struct Query {
     pub keep: fn(&Query, &Event) -> bool,
 }
 
+/// Is `ip` in one of `nets` (the scanner's addresses)?
+pub fn in_nets(nets: &[IpNet], ip: IpAddr) -> bool {
+    nets.iter().any(|n| n.contains(&ip))
+}
+
 impl Query {
     pub fn is_scanner(&self, ip: IpAddr) -> bool {
-        self.scanner_nets.iter().any(|n| n.contains(&ip))
+        in_nets(&self.scanner_nets, ip)
     }
 
     pub fn in_span(&self, t: DateTime<Utc>) -> bool {

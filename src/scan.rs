@@ -66,6 +66,13 @@ pub fn scans_in_archive(
     (found, errors)
 }
 
+impl PortCase {
+    /// Is `ip` one of the scanner's addresses for this port?
+    pub fn is_scanner(&self, ip: IpAddr) -> bool {
+        crate::model::in_nets(&self.scanner_nets, ip)
+    }
+}
+
 /// One affected port to explain.
 #[derive(Debug, Clone)]
 pub struct PortCase {

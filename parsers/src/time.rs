@@ -325,6 +325,14 @@ pub fn zone_abbreviation(abbr: &str) -> Option<FixedOffset> {
         .and_then(|(_, mins)| FixedOffset::east_opt(mins * 60))
 }
 
+/// The smallest whole-hour shift (±1 … ±14 h, `+k` tried before `-k`) for which `fits` holds: how
+/// far off a zone mistake puts times. `None` when no zone offset fits.
+pub fn whole_hour_shift(fits: impl Fn(chrono::Duration) -> bool) -> Option<i64> {
+    (1..=14)
+        .flat_map(|k| [k, -k])
+        .find(|&k| fits(chrono::Duration::hours(k)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,7 +63,7 @@ impl<'w, 'a> Ctx<'w, 'a> {
         self.w.attr[i].map(|(t, _)| t) == Some(self.target)
     }
     pub fn scanner(&self, ip: IpAddr) -> bool {
-        self.case.scanner_nets.iter().any(|n| n.contains(&ip))
+        self.case.is_scanner(ip)
     }
     /// The event's destination is this host (or, without one, the event is attributed to it).
     fn dst_ok(&self, dst: Option<IpAddr>, i: usize) -> bool {

@@ -347,14 +347,11 @@ pub fn zone_hint(
     b: chrono::DateTime<chrono::Utc>,
     window: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
 ) -> Option<i64> {
-    let overlaps = |k: i64| {
-        let d = chrono::Duration::hours(k);
-        a - d <= window.1 && b - d >= window.0
-    };
-    if overlaps(0) {
+    let overlaps = |d: chrono::Duration| a - d <= window.1 && b - d >= window.0;
+    if overlaps(chrono::Duration::zero()) {
         return None;
     }
-    (1..=14).flat_map(|k| [k, -k]).find(|&k| overlaps(k))
+    portmortem_parsers::time::whole_hour_shift(overlaps)
 }
 
 pub fn unexplained(

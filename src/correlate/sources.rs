@@ -128,7 +128,7 @@ pub fn note_untied_evidence(w: &World<'_>, ties: &[Tie], findings: &mut [Finding
             continue;
         }
         let case = &w.input.cases[ci];
-        let scanner = |ip: std::net::IpAddr| case.scanner_nets.iter().any(|n| n.contains(&ip));
+        let scanner = |ip: std::net::IpAddr| case.is_scanner(ip);
         let (lo, hi) = (case.window.0 - w.input.slack, case.window.1 + w.input.slack);
         let hit = w.input.events.iter().enumerate().find(|(i, e)| {
             w.attr[*i].is_none()

@@ -643,10 +643,13 @@ impl State {
             }
             host.port_scanners = info.port_scanners;
             host.settings = info.settings;
+            // Does the Scan Start Date name a zone portmortem knows? Then it says when the scan ran.
+            let mut zoned = false;
             if let Some(raw) = info.start.as_deref() {
                 match parse_scan_start(raw, self.tz) {
                     Some((t, zone_note)) => {
                         extra.scan_start = Some(t);
+                        zoned = zone_note.is_none() && raw.split_whitespace().count() > 2;
                         if let Some(z) = zone_note {
                             notes.push(z);
                         }
@@ -663,29 +666,14 @@ impl State {
             // The ctime strings are zone-less; a 19506 Scan Start Date that names its zone says
             // when the scan really ran. A host that would start outside the scan's run by whole
             // hours had its ctime strings read in the wrong zone: shift them, and say so.
-            let zoned = info
-                .start
-                .as_deref()
-                .is_some_and(|r| r.split_whitespace().count() > 2)
-                && !notes.iter().any(|n| n.contains("Scan Start Date zone"));
-            let epoch_start = tags
-                .start_ts
-                .as_deref()
-                .and_then(|r| r.parse::<i64>().ok())
-                .is_some();
             if zoned
-                && !epoch_start
+                && epoch(tags.start_ts.as_deref()).is_none()
                 && let (Some(hs), Some(s0)) = (host.start, extra.scan_start)
                 && let Some(k) = zone_shift(hs, s0, extra.scan_end)
             {
                 let shift = Duration::hours(k);
                 host.start = Some(hs + shift);
-                let epoch_end = tags
-                    .end_ts
-                    .as_deref()
-                    .and_then(|r| r.parse::<i64>().ok())
-                    .is_some();
-                if !epoch_end {
+                if epoch(tags.end_ts.as_deref()).is_none() {
                     host.end = host.end.map(|e| e + shift);
                 }
                 let zone = if self.tz == Tz::UTC {
@@ -1149,9 +1137,7 @@ fn zone_shift(hs: DateTime<Utc>, s0: DateTime<Utc>, end: Option<DateTime<Utc>>) 
     if inside(hs) {
         return None;
     }
-    (1..=14)
-        .flat_map(|k| [k, -k])
-        .find(|&k| inside(hs + Duration::hours(k)))
+    crate::time::whole_hour_shift(|d| inside(hs + d))
 }
 
 /// Parse a 19506 "Scan Start Date" (`2013/7/1 11:33`, optionally followed by a zone such as `CET`
@@ -1220,21 +1206,24 @@ fn parse_ctime(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     ctx.local_to_utc(naive)
 }
 
+/// The time of an epoch tag (`HOST_START_TIMESTAMP`), if it holds one.
+fn epoch(raw: Option<&str>) -> Option<DateTime<Utc>> {
+    raw?.parse::<i64>()
+        .ok()
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+}
+
 /// A host time from the epoch tag (preferred) or the ctime tag; bad values become notes.
 fn host_time(
-    epoch: Option<&str>,
+    epoch_tag: Option<&str>,
     ctime: Option<&str>,
     ctx: &TimeContext,
     label: &str,
     which: &str,
     notes: &mut Vec<String>,
 ) -> Option<DateTime<Utc>> {
-    if let Some(raw) = epoch {
-        match raw
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| DateTime::from_timestamp(s, 0))
-        {
+    if let Some(raw) = epoch_tag {
+        match epoch(Some(raw)) {
             Some(t) => return Some(t),
             None => notes.push(format!(
                 "host {label}: HOST_{which}_TIMESTAMP '{}' is not an epoch time",
