@@ -20,4 +20,7 @@ pub enum ParseError {
     Xml(String),
     #[error("not a {0} document")]
     NotFormat(&'static str),
+    /// A report that cannot be read for another reason (I/O, a CSV that breaks off).
+    #[error("{0}")]
+    Report(String),
 }

@@ -1,6 +1,15 @@
 //! Scan reports: the facts portmortem needs from a vulnerability scan (DESIGN.md step 3).
 
+pub mod masscan;
 pub mod nessus;
+pub mod nessus_csv;
+pub mod nmap;
+pub mod openvas;
+pub mod ports;
+pub mod series;
+mod xml;
+
+pub use ports::PortSet;
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
@@ -18,6 +27,8 @@ pub struct ScanSpec {
     pub aliases: &'static [&'static str],
     /// What is read from it, for `portmortem formats`.
     pub description: &'static str,
+    /// A short excerpt of such a report, for `portmortem formats`.
+    pub example: &'static str,
     /// Is this head (the first 64 KiB, decompressed) a report of this format?
     pub looks_like: fn(&[u8]) -> bool,
     /// Read a whole report; times without a zone are in `scan_tz`.
@@ -34,13 +45,23 @@ impl ScanFormat {
     }
 
     /// Every scan format, in detection order.
-    pub const ALL: &'static [ScanFormat] = &[nessus::FORMAT];
+    pub const ALL: &'static [ScanFormat] = &[
+        nessus::FORMAT,
+        nmap::FORMAT,
+        openvas::FORMAT,
+        masscan::FORMAT_JSON,
+        masscan::FORMAT_LIST,
+        nessus_csv::FORMAT,
+    ];
 
     pub fn name(self) -> &'static str {
         self.0.name
     }
     pub fn describe(self) -> &'static str {
         self.0.description
+    }
+    pub fn example(self) -> &'static str {
+        self.0.example
     }
     pub fn from_name(s: &str) -> Option<ScanFormat> {
         Self::ALL
@@ -106,6 +127,147 @@ pub struct AffectedPort {
     pub port: u16,
     pub protocol: Proto,
     pub state: ScanState,
+    /// Last seen open → seen gone, when a comparison of reports gives it per port (else the host's
+    /// start and end are the window).
+    pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Why the scan that found it gone says so (nmap's `reason`), when it says.
+    pub reason: Option<ScanReason>,
+    /// The report (file as given) that last saw it open, for a comparison of reports.
+    pub seen_open_in: Option<String>,
+    /// TTL of the host's own replies in the report that saw it open (nmap `reason_ttl` of a
+    /// `syn-ack`), to tell a reset from the host from one sent by a device in between.
+    pub host_ttl: Option<u8>,
+}
+
+impl AffectedPort {
+    pub fn new(port: u16, protocol: Proto, state: ScanState) -> Self {
+        AffectedPort {
+            port,
+            protocol,
+            state,
+            window: None,
+            reason: None,
+            seen_open_in: None,
+            host_ttl: None,
+        }
+    }
+}
+
+/// A port's state as a port scanner reports it (nmap's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PortState {
+    Open,
+    Closed,
+    Filtered,
+    /// `open|filtered`: no answer where an open port may stay silent (UDP, FIN/NULL/Xmas scans).
+    OpenFiltered,
+    /// `closed|filtered` (idle scan).
+    ClosedFiltered,
+    /// `unfiltered` (ACK scan): reachable, open or closed unknown.
+    Unfiltered,
+}
+
+impl PortState {
+    /// nmap's word (`open`, `open|filtered`, …).
+    pub fn from_word(s: &str) -> Option<PortState> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "open" => PortState::Open,
+            "closed" => PortState::Closed,
+            "filtered" => PortState::Filtered,
+            "open|filtered" => PortState::OpenFiltered,
+            "closed|filtered" => PortState::ClosedFiltered,
+            "unfiltered" => PortState::Unfiltered,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortState::Open => "open",
+            PortState::Closed => "closed",
+            PortState::Filtered => "filtered",
+            PortState::OpenFiltered => "open|filtered",
+            PortState::ClosedFiltered => "closed|filtered",
+            PortState::Unfiltered => "unfiltered",
+        }
+    }
+    /// How a port seen open before looks when it is now in this state: closed (a fast refusal),
+    /// unresponsive (no answer), or `None` when the state does not say it is gone.
+    pub fn gone_as(self) -> Option<ScanState> {
+        match self {
+            PortState::Closed => Some(ScanState::Closed),
+            PortState::Filtered | PortState::OpenFiltered | PortState::ClosedFiltered => {
+                Some(ScanState::Unresponsive)
+            }
+            PortState::Open | PortState::Unfiltered => None,
+        }
+    }
+}
+
+/// Why a scanner put a port in its state: nmap's `reason`, `reason_ttl`, `reason_ip`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanReason {
+    /// As written (`syn-ack`, `reset`, `admin-prohibited`, `no-response`, …).
+    pub reason: String,
+    pub ttl: Option<u8>,
+    /// Who sent the reply when it was not the target (`reason_ip`: an ICMP error from a router or
+    /// firewall).
+    pub from: Option<IpAddr>,
+    /// Where the report says it (line in the decompressed file), when known.
+    pub line: Option<u64>,
+}
+
+/// What a reason shows about who answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonKind {
+    /// An ICMP "administratively prohibited" (or an ICMP port unreachable to a TCP probe, which is
+    /// how `iptables -j REJECT` answers by default): a firewall rejected the probe.
+    FirewallReject,
+    /// ICMP host/network unreachable: the host is down or a router/firewall refuses the route.
+    Unreachable,
+    /// A TCP reset or connection refused.
+    Reset,
+    /// No answer at all.
+    NoResponse,
+    /// A positive answer (`syn-ack`, `udp-response`) or something else.
+    Other,
+}
+
+impl ScanReason {
+    pub fn kind(&self, protocol: &Proto) -> ReasonKind {
+        let r = self.reason.to_ascii_lowercase();
+        match r.as_str() {
+            "admin-prohibited" | "host-prohibited" | "net-prohibited" | "filtered"
+            | "proto-unreach" => ReasonKind::FirewallReject,
+            "port-unreach" if *protocol == Proto::Tcp => ReasonKind::FirewallReject,
+            "host-unreach" | "net-unreach" | "host-unknown" | "net-unknown" | "host-precedence"
+            | "precedence-cutoff" | "unknown-unreach" => ReasonKind::Unreachable,
+            "reset" | "resets" | "conn-refused" | "rst" => ReasonKind::Reset,
+            "no-response" | "no-responses" | "timeout" | "host-down" | "no-answer" => {
+                ReasonKind::NoResponse
+            }
+            _ => ReasonKind::Other,
+        }
+    }
+}
+
+/// An explicit port state in a report (nmap `<port>`, masscan entries, OpenVAS port results).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PortObservation {
+    pub port: u16,
+    pub protocol: Proto,
+    pub state: PortState,
+    pub reason: Option<ScanReason>,
+}
+
+/// Ports a scanner folded into one count (nmap `<extraports state="closed" count="995">`): their
+/// state is known even though they are not listed one by one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtraPorts {
+    pub state: PortState,
+    pub count: u32,
+    /// The reasons and, where nmap lists them (7.9x `extrareasons ports=`), the ports.
+    pub reasons: Vec<(String, Option<PortSet>)>,
 }
 
 /// Scan settings that matter for the recheck.
@@ -144,6 +306,24 @@ pub struct ScanHost {
     pub port_scanners: Vec<String>,
     /// Settings as this host's 19506 output gives them.
     pub settings: ScanSettings,
+    /// Explicit per-port states (port scanners; empty for Nessus).
+    pub observed: Vec<PortObservation>,
+    /// Ports folded into counts, with their state.
+    pub extra: Vec<ExtraPorts>,
+    /// The scan found the host down / dead (why, as the report says).
+    pub down: Option<String>,
+}
+
+impl ScanHost {
+    /// Every name the host goes by, its address text first.
+    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.ip
+            .map(|i| i.to_string())
+            .into_iter()
+            .chain(std::iter::once(self.name.clone()))
+            .chain(self.hostnames.iter().cloned())
+            .filter(|k| !k.is_empty())
+    }
 }
 
 /// The facts of one scan report.
@@ -160,4 +340,12 @@ pub struct ScanReport {
     /// Coverage and quality notes (`10919 never rechecks ports 139 and 445`, values that did not
     /// parse, …). Never ports.
     pub notes: Vec<String>,
+    /// Ports probed on every host, per protocol (nmap `<scaninfo services=…>`), when the report says.
+    pub scanned: Vec<(Proto, PortSet)>,
+    /// The format lists only what answered (masscan, OpenVAS): a port or host missing from it was
+    /// probed and did not answer, rather than not probed.
+    pub lists_only_open: bool,
+    /// The report states ports (open, closed, filtered) and so can be compared with another
+    /// report; a lone one of these yields no affected ports.
+    pub comparable: bool,
 }

@@ -19,15 +19,15 @@
 //! rather than failing the whole report. A document that ends inside an open element is an error.
 
 use std::collections::HashSet;
-use std::io::{self, BufRead, Read};
+use std::io::BufRead;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use quick_xml::XmlVersion;
-use quick_xml::events::{BytesRef, BytesStart, Event as XmlEvent};
-use quick_xml::reader::Reader;
+use quick_xml::events::BytesStart;
 
+use super::xml::{attr_value, clip, push_capped};
 use super::{AffectedPort, ScanHost, ScanReport, ScanSettings, ScanState};
 use crate::Proto;
 use crate::error::ParseError;
@@ -49,6 +49,7 @@ pub const FORMAT: super::ScanFormat = super::ScanFormat::new(&super::ScanSpec {
     name: "nessus",
     aliases: &["nessus_v2", ".nessus"],
     description: "Nessus v2 XML (.nessus): plugin 10919 (Open Port Re-check) per host, port states, host start/end, scanner IPs, policy timeouts",
+    example: r#"<NessusClientData_v2> … <ReportItem port="0" pluginID="10919" pluginName="Open Port Re-check"> Port 443 was detected as being open but is now unresponsive"#,
     looks_like: looks_like_nessus,
     read: |r, tz| parse_nessus(r, tz),
 });
@@ -65,37 +66,92 @@ pub fn looks_like_nessus(head: &[u8]) -> bool {
 /// does not parse (a bad scanner IP, an unreadable time) becomes a note in
 /// [`ScanReport::notes`].
 pub fn parse_nessus<R: BufRead>(reader: R, scan_tz: Tz) -> Result<ScanReport, ParseError> {
-    let mut xml = Reader::from_reader(LossyUtf8::new(reader));
     let mut st = State::new(scan_tz);
-    let mut buf = Vec::new();
-    loop {
-        let ev = match xml.read_event_into(&mut buf) {
-            Ok(ev) => ev,
-            Err(e) => {
-                return Err(ParseError::Xml(clip(
-                    &format!("{e} (at byte {})", xml.error_position()),
-                    200,
-                )));
-            }
-        };
-        match ev {
-            XmlEvent::Start(e) => st.start(&e)?,
-            XmlEvent::Empty(e) => {
-                st.start(&e)?;
-                st.end(e.local_name().as_ref());
-            }
-            XmlEvent::End(e) => st.end(e.local_name().as_ref()),
-            XmlEvent::Text(t) => st.text(&t),
-            XmlEvent::CData(c) => st.text(&c),
-            XmlEvent::GeneralRef(r) => st.general_ref(&r),
-            // DOCTYPE (and any entity it declares) is ignored on purpose.
-            XmlEvent::DocType(_) | XmlEvent::Comment(_) | XmlEvent::PI(_) | XmlEvent::Decl(_) => {}
-            XmlEvent::Eof => break,
+    let walked = match super::xml::walk(reader, &mut st, "Nessus") {
+        // A document that is not Nessus at all says so, even when it is also cut short.
+        Err(ParseError::Xml(_)) if !st.seen_root => return Err(ParseError::NotFormat("Nessus v2")),
+        r => r?,
+    };
+    st.finish(walked.replaced)
+}
+
+/// One finding row of a Nessus export that is not the XML (the CSV export): the same facts as a
+/// `ReportItem`.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Row {
+    pub plugin_id: Option<u32>,
+    pub port: Option<u16>,
+    pub protocol: String,
+    pub svc_name: String,
+    pub family: String,
+    pub plugin_name: String,
+    pub output: Option<String>,
+}
+
+/// One host of such an export: its name (IP or name as written), names, and rows.
+#[derive(Debug, Default)]
+pub(super) struct RowHost {
+    pub name: String,
+    pub fqdn: Option<String>,
+    pub netbios: Option<String>,
+    pub rows: Vec<Row>,
+}
+
+/// Build a report from rows, through the same host and plugin logic as the XML reader (10919
+/// wordings, 19506 scanner IP, settings and times).
+pub(super) fn report_from_rows(hosts: Vec<RowHost>, scan_tz: Tz, format: &str) -> ScanReport {
+    let mut st = State::new(scan_tz);
+    st.seen_root = true;
+    for h in hosts {
+        st.host = Some(HostBuilder {
+            host: ScanHost {
+                name: h.name.clone(),
+                ..ScanHost::default()
+            },
+            ..HostBuilder::default()
+        });
+        if let Some(b) = st.host.as_mut() {
+            b.tags.fqdn = h.fqdn;
+            b.tags.netbios = h.netbios;
         }
-        buf.clear();
+        for r in h.rows {
+            let port_scanner = (r.family.eq_ignore_ascii_case("Port scanners")
+                && !r.plugin_name.is_empty())
+            .then(|| clip(&r.plugin_name, 200));
+            st.add_item(Item {
+                plugin_id: r.plugin_id,
+                port: r.port,
+                port_invalid: false,
+                protocol: if r.protocol.trim().is_empty() {
+                    Proto::Tcp
+                } else {
+                    Proto::from_text(r.protocol.trim())
+                },
+                svc_name: r.svc_name,
+                port_scanner,
+                output: r.output,
+                description: None,
+            });
+        }
+        if let Some(b) = st.host.take() {
+            st.finish_host(b);
+        }
     }
-    let replaced = xml.get_ref().replaced;
-    st.finish(replaced)
+    let mut rep = st.finish(0).unwrap_or_default();
+    rep.format = format.to_string();
+    rep
+}
+
+impl super::xml::Handler for State {
+    fn start(&mut self, e: &BytesStart<'_>, _line: u64) -> Result<(), ParseError> {
+        State::start(self, e)
+    }
+    fn end(&mut self, local_name: &str) {
+        State::end(self, local_name)
+    }
+    fn text(&mut self, s: &str) {
+        State::text(self, s)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,23 +457,6 @@ impl State {
 
     fn text(&mut self, s: &str) {
         if self.capture.is_some() {
-            push_capped(&mut self.text, s, self.text_cap, &mut self.text_truncated);
-        }
-    }
-
-    /// `&name;` / `&#N;` in text: only numeric character references and the five predefined XML
-    /// entities are resolved; any other (DTD-declared) entity is dropped, never expanded.
-    fn general_ref(&mut self, r: &BytesRef<'_>) {
-        if self.capture.is_none() {
-            return;
-        }
-        let mut tmp = [0u8; 4];
-        let resolved: Option<&str> = match r.resolve_char_ref() {
-            Ok(Some(ch)) => Some(ch.encode_utf8(&mut tmp)),
-            Ok(None) => quick_xml::escape::resolve_predefined_entity(r),
-            Err(_) => None,
-        };
-        if let Some(s) = resolved {
             push_capped(&mut self.text, s, self.text_cap, &mut self.text_truncated);
         }
     }
@@ -832,6 +871,7 @@ impl State {
             settings,
             hosts: self.hosts,
             notes: self.notes,
+            ..ScanReport::default()
         })
     }
 }
@@ -889,50 +929,12 @@ fn push_note(notes: &mut Vec<String>, note: String) {
     }
 }
 
-/// At most `max` bytes of `s` (on a char boundary), with `…` when cut.
-fn clip(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", s.get(..end).unwrap_or_default())
-}
-
-/// Append `s` to `buf` without letting `buf` grow past `cap` bytes.
-fn push_capped(buf: &mut String, s: &str, cap: usize, truncated: &mut bool) {
-    let room = cap.saturating_sub(buf.len());
-    if s.len() <= room {
-        buf.push_str(s);
-        return;
-    }
-    *truncated = true;
-    let mut end = room;
-    while end > 0 && !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    buf.push_str(s.get(..end).unwrap_or_default());
-}
-
 fn contains_ci(haystack: &str, needle: &str) -> bool {
     let n = needle.len();
     haystack
         .as_bytes()
         .windows(n)
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-/// The value of an attribute, with predefined entities resolved (raw text when that fails).
-fn attr_value(e: &BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        (a.key.as_ref() == key).then(|| {
-            a.normalized_value(XmlVersion::Implicit1_0)
-                .unwrap_or_else(|_| a.value.clone())
-                .into_owned()
-        })
-    })
 }
 
 /// A port scanner that reads the port list from the host (netstat over SSH/WMI, SNMP) rather than
@@ -1023,11 +1025,7 @@ fn parse_recheck(text: &str) -> (Vec<AffectedPort>, bool) {
                 .iter()
                 .any(|a: &AffectedPort| a.port == port && a.protocol == proto)
         {
-            out.push(AffectedPort {
-                port,
-                protocol: proto,
-                state,
-            });
+            out.push(AffectedPort::new(port, proto, state));
         }
         i = j.max(i + 1);
     }
@@ -1246,110 +1244,6 @@ fn host_time(
 // ---------------------------------------------------------------------------------------------
 // Lossy UTF-8 reader
 // ---------------------------------------------------------------------------------------------
-
-const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
-
-/// A `BufRead` adapter that replaces invalid UTF-8 sequences with U+FFFD (quick-xml rejects them),
-/// so one stray Latin-1 byte in a banner does not make the whole report unreadable.
-struct LossyUtf8<R> {
-    inner: R,
-    out: Vec<u8>,
-    pos: usize,
-    /// An incomplete sequence at the end of the previous chunk (at most 3 bytes).
-    pending: Vec<u8>,
-    /// How many invalid sequences were replaced.
-    replaced: usize,
-}
-
-impl<R: BufRead> LossyUtf8<R> {
-    fn new(inner: R) -> Self {
-        LossyUtf8 {
-            inner,
-            out: Vec::new(),
-            pos: 0,
-            pending: Vec::new(),
-            replaced: 0,
-        }
-    }
-}
-
-/// Append `data` to `out`, replacing invalid sequences; an incomplete trailing sequence goes to
-/// `pending`.
-fn decode_lossy(data: &[u8], out: &mut Vec<u8>, pending: &mut Vec<u8>, replaced: &mut usize) {
-    let mut rest = data;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(_) => {
-                out.extend_from_slice(rest);
-                return;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                out.extend_from_slice(good);
-                match e.error_len() {
-                    Some(len) => {
-                        out.extend_from_slice(REPLACEMENT);
-                        *replaced += 1;
-                        rest = bad.get(len..).unwrap_or_default();
-                    }
-                    None => {
-                        pending.extend_from_slice(bad);
-                        return;
-                    }
-                }
-            }
-        }
-    }
-}
-
-impl<R: BufRead> Read for LossyUtf8<R> {
-    fn read(&mut self, dst: &mut [u8]) -> io::Result<usize> {
-        let avail = self.fill_buf()?;
-        let n = avail.len().min(dst.len());
-        if let (Some(d), Some(a)) = (dst.get_mut(..n), avail.get(..n)) {
-            d.copy_from_slice(a);
-        }
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for LossyUtf8<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        while self.pos >= self.out.len() {
-            self.out.clear();
-            self.pos = 0;
-            let chunk = self.inner.fill_buf()?;
-            if chunk.is_empty() {
-                if !self.pending.is_empty() {
-                    self.pending.clear();
-                    self.out.extend_from_slice(REPLACEMENT);
-                    self.replaced += 1;
-                }
-                break;
-            }
-            let n = chunk.len();
-            if self.pending.is_empty() {
-                decode_lossy(chunk, &mut self.out, &mut self.pending, &mut self.replaced);
-            } else {
-                let mut joined = std::mem::take(&mut self.pending);
-                joined.extend_from_slice(chunk);
-                decode_lossy(
-                    &joined,
-                    &mut self.out,
-                    &mut self.pending,
-                    &mut self.replaced,
-                );
-            }
-            self.inner.consume(n);
-        }
-        Ok(self.out.get(self.pos..).unwrap_or_default())
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.pos = self.pos.saturating_add(amt).min(self.out.len());
-    }
-}
 
 #[cfg(test)]
 mod tests {
