@@ -209,6 +209,12 @@ fn read_once(inputs: &mut Vec<SourceInput>, quiet: bool) {
 
 /// Keep the first of the items that name the same file (by its real path; stdin is always its
 /// own), calling `dropped(name, first_name)` for each later one.
+/// Do two inputs name the same file (through any path)?
+fn same_file(a: &SourceInput, b: &SourceInput) -> bool {
+    let key = |i: &SourceInput| std::fs::canonicalize(&i.path).unwrap_or_else(|_| i.path.clone());
+    a.display != "<stdin>" && b.display != "<stdin>" && key(a) == key(b)
+}
+
 fn once_per_file<T>(
     items: &mut Vec<T>,
     input: impl Fn(&T) -> &SourceInput,
@@ -351,7 +357,101 @@ fn build_query(
         (Some(a), Some(b)) => (a - cfg.slack, b + cfg.slack),
         _ => (reference, reference),
     };
-    (correlate::interest::query(scanner_nets, span), reference)
+    let targets = cases
+        .iter()
+        .filter_map(|c| c.ip.map(|ip| (ip, c.port)))
+        .collect();
+    (
+        correlate::interest::query(scanner_nets, targets, span),
+        reference,
+    )
+}
+
+/// For the cases whose report names no scanner: the source the logs show on the most affected
+/// host:ports becomes their scanner, said in the scan's notes and each explanation. Returns
+/// whether a scanner was added.
+fn infer_scanner(
+    cases: &mut [scan::PortCase],
+    scans: &mut [LoadedScan],
+    events: &[crate::model::LocatedEvent],
+    slack: chrono::Duration,
+) -> bool {
+    use correlate::scanner::{Inference, infer, inferred_text, sources_on_targets};
+    let blind: Vec<usize> = (0..cases.len())
+        .filter(|&i| cases[i].scanner_nets.is_empty())
+        .collect();
+    if blind.is_empty() {
+        return false;
+    }
+    let subset: Vec<scan::PortCase> = blind.iter().map(|&i| cases[i].clone()).collect();
+    let support = sources_on_targets(&subset, events, slack);
+    let (text, net) = match infer(&support) {
+        Inference::Found(s) => (inferred_text(&s, subset.len()), Some(IpNet::from(s.ip))),
+        Inference::Ambiguous(v) => (
+            format!(
+                "The report names no scanner and the logs do not single one out ({} each reached {} affected host:ports); give --scanner-ip.",
+                v.iter().map(|s| s.ip.to_string()).collect::<Vec<_>>().join(", "),
+                v[0].pairs
+            ),
+            None,
+        ),
+        Inference::Nothing => (
+            "The report names no scanner and no log line shows a connection to an affected host:port; give --scanner-ip so firewall and IPS lines can be matched.".to_string(),
+            None,
+        ),
+    };
+    let mut noted: Vec<usize> = Vec::new();
+    for &i in &blind {
+        let c = &mut cases[i];
+        if let Some(n) = net {
+            c.scanner_nets.push(n);
+        }
+        c.scanner_inferred = Some(text.clone());
+        if !noted.contains(&c.scan) {
+            noted.push(c.scan);
+            scans[c.scan].report.notes.push(text.clone());
+        }
+    }
+    net.is_some()
+}
+
+/// Cases whose scanner never shows on their host:port while another source is denied there:
+/// the scanner is probably translated (NAT) on its way; say which address the logs see.
+fn nat_hints(
+    cases: &mut [scan::PortCase],
+    scans: &mut [LoadedScan],
+    events: &[crate::model::LocatedEvent],
+    slack: chrono::Duration,
+) {
+    let mut said: Vec<(usize, IpAddr)> = Vec::new();
+    for c in cases.iter_mut() {
+        if c.scanner_nets.is_empty() || c.scanner_inferred.is_some() {
+            continue;
+        }
+        let support =
+            correlate::scanner::sources_on_targets(std::slice::from_ref(c), events, slack);
+        if support.iter().any(|s| c.is_scanner(s.ip)) {
+            continue;
+        }
+        let Some(other) = support.iter().find(|s| s.denied > 0) else {
+            continue;
+        };
+        let scanner = correlate::advice::nets_text(&c.scanner_nets);
+        c.nat_hint = Some(format!(
+            "The logs never show the scanner ({scanner}) on this port but deny {} on it inside the window ({}): if the scanner reaches {} through NAT, that is its address as the firewall sees it; run again with --scanner-ip {}.",
+            other.ip,
+            crate::words::count(other.lines as u64, "line", "lines"),
+            c.host,
+            other.ip
+        ));
+        if !said.contains(&(c.scan, other.ip)) {
+            said.push((c.scan, other.ip));
+            scans[c.scan].report.notes.push(format!(
+                "the logs deny {} (not the scanner {scanner}) on affected host:ports: the scanner behind NAT? try --scanner-ip {}",
+                other.ip, other.ip
+            ));
+        }
+    }
 }
 
 pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
@@ -359,20 +459,63 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let quiet = cfg.input.quiet;
     init_threads(cfg.input.threads);
 
+    if cfg.input.paths.is_empty() && cfg.scans.is_empty() && cfg.manual.is_none() {
+        bail!(
+            "nothing to analyze: give a scan report and the logs as PATHS (or the report with --scan FILE, or a case by hand with --target HOST --ports LIST --window START..END)"
+        );
+    }
     let mut found = discover(&cfg.input.paths);
     let found_scans = discover(&cfg.scans);
-    for n in found.notes.iter().chain(&found_scans.notes) {
+    let found_base = discover(cfg.baseline.as_slice());
+    for n in found
+        .notes
+        .iter()
+        .chain(&found_scans.notes)
+        .chain(&found_base.notes)
+    {
         warn(quiet, n);
     }
     read_once(&mut found.inputs, quiet);
     let mut c = classify(found.inputs, &cfg.input, false);
     let given = classify(found_scans.inputs, &cfg.input, true);
+    let base = classify(found_base.inputs, &cfg.input, true);
     c.errors.extend(found.errors);
     c.errors.extend(found_scans.errors);
+    c.errors.extend(found_base.errors);
     c.errors.extend(given.errors);
+    c.errors.extend(base.errors);
+    let mut base_inputs = base.scans;
     let mut scan_inputs = given.scans;
     scan_inputs.append(&mut c.scans);
-    let mut scans = load_scans(&mut scan_inputs, &mut c, cfg.scan_tz);
+    // The baseline is not also a rescan when a PATHS directory holds it too.
+    scan_inputs.retain(|(s, _)| !base_inputs.iter().any(|(b, _)| same_file(b, s)));
+    if cfg.manual.is_some() && !scan_inputs.is_empty() {
+        warn(
+            quiet,
+            &format!(
+                "--target given: the scan report(s) among PATHS are not used ({})",
+                scan_inputs
+                    .iter()
+                    .map(|(s, _)| s.display.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        scan_inputs.clear();
+    }
+    let mut scans = load_scans(&mut base_inputs, &mut c, cfg.scan_tz);
+    let baselines = scans.len();
+    if cfg.baseline.is_some() && baselines == 0 {
+        for e in &c.errors {
+            warn(quiet, &format!("{}: {}", e.display, e.message));
+        }
+        bail!("the --baseline report could not be read");
+    }
+    scans.extend(load_scans(&mut scan_inputs, &mut c, cfg.scan_tz));
+    scan_inputs.extend(base_inputs);
+    if let Some(m) = &cfg.manual {
+        scans.push(scan::manual_scan(m));
+    }
     for e in &c.errors {
         warn(quiet, &format!("{}: {}", e.display, e.message));
     }
@@ -385,7 +528,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     if scans.is_empty() {
         if scan_inputs.is_empty() && !c.logs.iter().any(|(_, f, _)| f.is_none()) {
             bail!(
-                "no scan report among the inputs: give one ({}) in PATHS or with --scan; `portmortem formats` lists what is read",
+                "no scan report among the inputs: give one ({}) in PATHS or with --scan, or the case by hand with --target HOST --ports LIST --window START..END; `portmortem formats` lists what is read",
                 ScanFormat::ALL
                     .iter()
                     .map(|f| f.name())
@@ -395,6 +538,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
         bail!("no scan report could be read");
     }
+    scan::compare(&mut scans, baselines)?;
     tell_unrecognised(&c, cfg.input.verbose, quiet);
 
     let fallback = |file: &str| {
@@ -424,15 +568,26 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
     }
 
-    let (query, reference) = build_query(&scans, &cases, &cfg);
-    let (mut stats, mut events) =
-        pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(&query));
-    if !target_nat.is_empty() {
-        for e in &mut events {
-            e.event
-                .map_addresses(|a| a, |a| target_nat.get(&a).copied().unwrap_or(a));
+    let (mut query, reference) = build_query(&scans, &cases, &cfg);
+    let read_logs = |q: &crate::model::Query| {
+        let (stats, mut events) =
+            pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(q));
+        if !target_nat.is_empty() {
+            for e in &mut events {
+                e.event
+                    .map_addresses(|a| a, |a| target_nat.get(&a).copied().unwrap_or(a));
+            }
         }
+        (stats, events)
+    };
+    let (mut stats, mut events) = read_logs(&query);
+    // A report that names no scanner: infer it from the logs, then read them again for
+    // everything else of it (its bans, its denies near the windows).
+    if infer_scanner(&mut cases, &mut scans, &events, cfg.slack) {
+        query = build_query(&scans, &cases, &cfg).0;
+        (stats, events) = read_logs(&query);
     }
+    nat_hints(&mut cases, &mut scans, &events, cfg.slack);
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
     tell_unmatched_rules(&cfg.input, &stats, &c, &scan_inputs, quiet);
     if cfg.strict && read_errors > 0 {
@@ -462,7 +617,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
                 | portmortem_parsers::EventKind::IpsAlert(_)
                 | portmortem_parsers::EventKind::Ban(_)
                 | portmortem_parsers::EventKind::RateLimit(_)
-        )
+        ) && e
+            .event
+            .kind
+            .connection()
+            .is_none_or(|(src, _, _)| query.is_scanner(src))
     });
     if !scanner_seen && !query.scanner_nets.is_empty() && stats.iter().any(|s| s.lines > 0) {
         let addrs = correlate::advice::nets_text(&query.scanner_nets);
@@ -543,6 +702,11 @@ struct EventLine<'a> {
 }
 
 pub fn events(args: &EventsArgs) -> Result<Status> {
+    if args.input.paths.is_empty() {
+        bail!(
+            "events needs the log files or directories to read (PATHS; `-` reads standard input)"
+        );
+    }
     let (cfg, _) = InputConfig::from_args(&args.input)?;
     init_threads(cfg.threads);
     let fixed_ref = args
@@ -628,7 +792,12 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
 pub fn formats() -> Result<Status> {
     let mut out = String::new();
     for f in ScanFormat::ALL {
-        out.push_str(&format!("{:<13} scan report  {}\n", f.name(), f.describe()));
+        out.push_str(&format!(
+            "{:<13} scan report  {}\n              example: {}\n",
+            f.name(),
+            f.describe(),
+            f.example()
+        ));
     }
     for f in LogFormat::ALL {
         out.push_str(&format!(

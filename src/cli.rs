@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Explain every port the scan saw open and then closed or unresponsive.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// Print the normalized events of log files as JSON lines (file, line, time, format, event).
     Events(EventsArgs),
     /// List the formats portmortem reads, with an example line each.
@@ -41,6 +41,15 @@ pub enum OutputFormat {
     Html,
 }
 
+/// How a manually given port looked when it was found gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ManualState {
+    /// Refused fast (RST, reject, nothing listening).
+    Closed,
+    /// No answer (timeout).
+    Unresponsive,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Unexplained,
@@ -54,7 +63,7 @@ pub enum FailOn {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Files or directories (recursive) to read; `-` reads standard input. `.gz` is decompressed.
-    #[arg(required = true, value_name = "PATHS")]
+    #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
     /// Zone of zone-less log timestamps: an IANA name (Europe/Berlin) or a fixed whole-hour offset
     /// (+01:00, -0500, UTC+1).
@@ -95,12 +104,33 @@ pub struct InputArgs {
 pub struct AnalyzeArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Scan report(s); default: auto-detected among PATHS.
+    /// Scan report(s) (repeatable: a series of scans of the same targets, ordered by their start
+    /// time; any mix of formats); default: auto-detected among PATHS.
     #[arg(long, value_name = "FILE")]
     pub scan: Vec<PathBuf>,
-    /// nmap baseline report (PATHS/--scan hold the rescan).
+    /// The earlier scan (any scan format) to compare the rescan (--scan or PATHS) with: every port
+    /// open in it and closed or filtered in the rescan is explained.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Manual case, no scan file: the host(s) whose ports went away (IP or name, comma-separated).
+    #[arg(
+        long,
+        value_name = "HOST[,HOST]",
+        value_delimiter = ',',
+        requires_all = ["ports", "window"],
+        conflicts_with_all = ["scan", "baseline"]
+    )]
+    pub target: Vec<String>,
+    /// Manual case: the ports that went away (`22,443`, `8000-8010`, `53/udp`, `T:22,U:53`).
+    #[arg(long, value_name = "LIST", requires = "target")]
+    pub ports: Option<String>,
+    /// Manual case: when they were last seen open and seen gone (`START..END`, RFC 3339 or
+    /// `2026-11-20 02:00`; zone-less times in --scan-tz).
+    #[arg(long, value_name = "START..END", requires = "target")]
+    pub window: Option<String>,
+    /// Manual case: how the ports looked when seen gone.
+    #[arg(long, value_enum, default_value_t = ManualState::Unresponsive, requires = "target")]
+    pub state: ManualState,
     /// Scanner address or network (repeatable); added to the scanner IPs the scan names.
     #[arg(long = "scanner-ip", value_name = "IP|CIDR")]
     pub scanner_ip: Vec<String>,

@@ -110,6 +110,10 @@ pub enum ForcedFormat {
 pub struct Config {
     pub input: InputConfig,
     pub scans: Vec<PathBuf>,
+    /// `--baseline`: the earlier report of a comparison.
+    pub baseline: Option<PathBuf>,
+    /// `--target/--ports/--window`.
+    pub manual: Option<ManualCase>,
     pub scanner_nets: Vec<IpNet>,
     pub scan_tz: Tz,
     pub slack: Duration,
@@ -124,6 +128,52 @@ pub struct Config {
     pub host_aliases: BTreeMap<String, String>,
     /// Address as logged → real address, from `--config [nat]`.
     pub nat: BTreeMap<IpAddr, IpAddr>,
+}
+
+/// A case given by hand (no scan file).
+#[derive(Debug, Clone)]
+pub struct ManualCase {
+    pub targets: Vec<String>,
+    pub ports: Vec<(u16, portmortem_parsers::Proto)>,
+    pub window: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    pub state: portmortem_parsers::scan::ScanState,
+}
+
+/// `START..END` (also `START/END`, ISO 8601's interval form): RFC 3339, or zone-less
+/// `YYYY-MM-DD[T ]HH:MM[:SS]` in `tz`.
+pub fn parse_window(
+    s: &str,
+    tz: Tz,
+) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    let (a, b) = s
+        .split_once("..")
+        .or_else(|| s.split_once('/'))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--window expects START..END (e.g. 2026-11-20T02:00Z..2026-11-20T03:30Z), got {s:?}"
+            )
+        })?;
+    let one = |t: &str| -> Result<chrono::DateTime<chrono::Utc>> {
+        let t = t.trim();
+        let ctx = portmortem_parsers::time::TimeContext::new(tz, chrono::Utc::now());
+        portmortem_parsers::time::parse_iso8601(t, &ctx)
+            .or_else(|| {
+                ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+                    .iter()
+                    .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
+                    .and_then(|n| ctx.local_to_utc(n))
+            })
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--window: {t:?} is not a time (RFC 3339, or YYYY-MM-DD HH:MM in --scan-tz)"
+                )
+            })
+    };
+    let (start, end) = (one(a)?, one(b)?);
+    if end < start {
+        bail!("--window ends before it starts ({a} .. {b})");
+    }
+    Ok((start, end))
 }
 
 /// Re-probe limits.
@@ -433,16 +483,46 @@ impl Config {
         } else {
             None
         };
-        if a.baseline.is_some() {
-            bail!(
-                "--baseline (nmap baseline/rescan comparison) is not supported yet; only Nessus reports are read"
-            );
-        }
+        let scan_tz = parse_tz(&a.scan_tz)?;
+        let manual = if a.target.is_empty() {
+            None
+        } else {
+            let targets: Vec<String> = a
+                .target
+                .iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if targets.is_empty() {
+                bail!("--target expects HOST[,HOST] (an IP address or a name)");
+            }
+            let ports = portmortem_parsers::scan::ports::parse_port_list(
+                a.ports.as_deref().unwrap_or_default(),
+            )
+            .map_err(|bad| {
+                anyhow::anyhow!(
+                    "--ports: {bad:?} is not a port or a range (e.g. 22,443,8000-8010,53/udp)"
+                )
+            })?;
+            Some(ManualCase {
+                targets,
+                ports,
+                window: parse_window(a.window.as_deref().unwrap_or_default(), scan_tz)?,
+                state: match a.state {
+                    crate::cli::ManualState::Closed => portmortem_parsers::scan::ScanState::Closed,
+                    crate::cli::ManualState::Unresponsive => {
+                        portmortem_parsers::scan::ScanState::Unresponsive
+                    }
+                },
+            })
+        };
         Ok(Self {
             input,
             scans: a.scan.clone(),
+            baseline: a.baseline.clone(),
+            manual,
             scanner_nets,
-            scan_tz: parse_tz(&a.scan_tz)?,
+            scan_tz,
             slack,
             format: a.format,
             output: a.output.clone(),

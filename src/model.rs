@@ -52,6 +52,10 @@ pub struct LocatedEvent {
 #[derive(Debug, Clone)]
 pub struct Query {
     pub scanner_nets: Vec<IpNet>,
+    /// The affected host:port pairs (by address). Connections of other sources to exactly these
+    /// are kept too: they name the scanner when the report does not (nmap, masscan, a manual
+    /// case), or its translated address behind NAT.
+    pub targets: Vec<(IpAddr, u16)>,
     /// Time span that matters (all port windows ± slack).
     pub span: (DateTime<Utc>, DateTime<Utc>),
     /// How long after the span service and host events still matter (their return).
@@ -68,6 +72,14 @@ pub fn in_nets(nets: &[IpNet], ip: IpAddr) -> bool {
 impl Query {
     pub fn is_scanner(&self, ip: IpAddr) -> bool {
         in_nets(&self.scanner_nets, ip)
+    }
+
+    /// Is this a connection to an affected host:port (any source)?
+    pub fn to_target(&self, dst: Option<IpAddr>, dport: Option<u16>) -> bool {
+        match (dst, dport) {
+            (Some(d), Some(p)) => self.targets.binary_search(&(d, p)).is_ok(),
+            _ => false,
+        }
     }
 
     pub fn in_span(&self, t: DateTime<Utc>) -> bool {

@@ -4,6 +4,7 @@
 //! by (time, source, line) so the result is the same for any thread count.
 
 use std::collections::BTreeSet;
+use std::net::IpAddr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use chrono::{DateTime, Utc};
@@ -71,6 +72,12 @@ impl Query {
         let mut addrs: Vec<String> = Vec::new();
         for net in &self.scanner_nets {
             addrs.extend(address_patterns(net)?);
+        }
+        // Connections of any source to the affected hosts (see `Query::targets`).
+        let mut hosts: Vec<IpAddr> = self.targets.iter().map(|(ip, _)| *ip).collect();
+        hosts.dedup();
+        for ip in hosts {
+            addrs.extend(address_patterns(&IpNet::from(ip))?);
         }
         // With no scanner address known, network lines cannot be matched anyway.
         if addrs.is_empty() {

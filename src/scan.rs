@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ipnet::IpNet;
 use portmortem_parsers::Proto;
-use portmortem_parsers::scan::{ScanFormat, ScanReport, ScanState};
+use portmortem_parsers::scan::{ScanFormat, ScanHost, ScanReason, ScanReport, ScanState};
 
 use crate::read::SourceInput;
 
@@ -93,6 +93,19 @@ pub struct PortCase {
     pub scanner_nets: Vec<IpNet>,
     pub checks_read_timeout: Option<u32>,
     pub max_checks: Option<u32>,
+    /// The report (file as given) that found it gone.
+    pub scan_file: String,
+    /// Why the report that found it gone says so (nmap's reason, TTL, replying address).
+    pub reason: Option<ScanReason>,
+    /// TTL of the host's own replies when it was seen open.
+    pub host_ttl: Option<u8>,
+    /// The report that last saw it open (a comparison of reports).
+    pub seen_open_in: Option<String>,
+    /// The scanner address was inferred from the logs (the report names none): said in the
+    /// explanation.
+    pub scanner_inferred: Option<String>,
+    /// Another source is denied on exactly the affected host:ports (the scanner behind NAT?).
+    pub nat_hint: Option<String>,
 }
 
 /// Build the port cases of all scans; notes about hosts without times go to the scan's notes.
@@ -142,6 +155,10 @@ pub fn port_cases(
                 }
             }
             for a in &h.affected {
+                let (window, guessed) = match a.window {
+                    Some(w) => (w, false),
+                    None => (window, guessed),
+                };
                 out.push(PortCase {
                     scan: si,
                     host: h
@@ -162,12 +179,20 @@ pub fn port_cases(
                         .checks_read_timeout
                         .or(rep.settings.checks_read_timeout),
                     max_checks: h.settings.max_checks.or(rep.settings.max_checks),
+                    scan_file: scan.file.clone(),
+                    reason: a.reason.clone(),
+                    host_ttl: a.host_ttl,
+                    seen_open_in: a.seen_open_in.clone(),
+                    scanner_inferred: None,
+                    nat_hint: None,
                 });
             }
         }
         if rep.scanner_ips.is_empty()
             && extra_scanners.is_empty()
             && rep.hosts.iter().any(|h| !h.affected.is_empty())
+            && !rep.comparable
+            && rep.format != MANUAL
         {
             notes.push("the report names no scanner IP (plugin 19506 missing or unreadable): pass --scanner-ip so firewall and IPS lines can be matched".into());
         }
@@ -183,6 +208,103 @@ pub fn port_cases(
         ))
     });
     out
+}
+
+/// The `format` of a case given by hand.
+pub const MANUAL: &str = "manual";
+
+/// A case given by hand (`--target/--ports/--window`) as a report of its own.
+pub fn manual_scan(m: &crate::config::ManualCase) -> LoadedScan {
+    let hosts = m
+        .targets
+        .iter()
+        .map(|t| {
+            let ip = t.parse::<IpAddr>().ok().map(|i| i.to_canonical());
+            ScanHost {
+                name: t.clone(),
+                ip,
+                hostnames: if ip.is_none() {
+                    vec![t.clone()]
+                } else {
+                    Vec::new()
+                },
+                start: Some(m.window.0),
+                end: Some(m.window.1),
+                affected: m
+                    .ports
+                    .iter()
+                    .map(|(p, proto)| {
+                        portmortem_parsers::scan::AffectedPort::new(*p, proto.clone(), m.state)
+                    })
+                    .collect(),
+                ..ScanHost::default()
+            }
+        })
+        .collect();
+    LoadedScan {
+        file: "--target".into(),
+        report: ScanReport {
+            format: MANUAL.into(),
+            started: Some(m.window.0),
+            ended: Some(m.window.1),
+            hosts,
+            ..ScanReport::default()
+        },
+    }
+}
+
+/// Put the reports in comparison order and compare them (DESIGN.md step 3): the baseline first
+/// (an error when it started after a rescan), the others by start time (a note when that is not
+/// the order they were given in). Only when a report states port states (a port scanner) or a
+/// baseline was given: Nessus reports alone carry their own 10919 results.
+pub fn compare(scans: &mut Vec<LoadedScan>, baselines: usize) -> Result<()> {
+    if scans.len() <= baselines {
+        // Only baselines: nothing to compare them with.
+        if baselines > 0 {
+            anyhow::bail!(
+                "--baseline needs a rescan to compare with: give it with --scan or in PATHS"
+            );
+        }
+        return Ok(());
+    }
+    if baselines == 0 && !scans.iter().any(|s| s.report.comparable) {
+        return Ok(());
+    }
+    let rest: Vec<LoadedScan> = scans.split_off(baselines);
+    let starts: Vec<_> = rest.iter().map(|s| s.report.started).collect();
+    let order = portmortem_parsers::scan::series::order_by_start(&starts);
+    let reordered = order.iter().enumerate().any(|(i, &j)| i != j);
+    let mut rest: Vec<Option<LoadedScan>> = rest.into_iter().map(Some).collect();
+    let sorted: Vec<LoadedScan> = order.iter().filter_map(|&i| rest[i].take()).collect();
+    if let (Some(b), Some(first)) = (scans.last(), sorted.first())
+        && let (Some(tb), Some(tf)) = (b.report.started, first.report.started)
+        && tb > tf
+    {
+        anyhow::bail!(
+            "--baseline {} started at {}, after the rescan {} ({}): the baseline is the earlier scan; swap them",
+            b.file,
+            tb.format("%Y-%m-%dT%H:%M:%SZ"),
+            first.file,
+            tf.format("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
+    scans.extend(sorted);
+    let files: Vec<String> = scans.iter().map(|s| s.file.clone()).collect();
+    let mut reports: Vec<ScanReport> = scans
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.report))
+        .collect();
+    portmortem_parsers::scan::series::compare(&mut reports, &files);
+    for (s, r) in scans.iter_mut().zip(reports) {
+        s.report = r;
+    }
+    if reordered && let Some(last) = scans.last_mut() {
+        last.report.notes.push(format!(
+            "the reports were compared in the order of their start times: {}",
+            files.join(" → ")
+        ));
+    }
+    Ok(())
 }
 
 /// Modification time of a file, for the rare scan without any time.

@@ -112,6 +112,17 @@ impl EventKind {
         }
     }
 
+    /// Source, destination and destination port of a connection a control acted on or a sensor
+    /// saw (deny, IPS alert, flow); `None` for other events.
+    pub fn connection(&self) -> Option<(IpAddr, Option<IpAddr>, Option<u16>)> {
+        match self {
+            EventKind::FirewallDeny(d) => Some((d.src, d.dst, d.dport)),
+            EventKind::IpsAlert(a) => Some((a.src, a.dst, a.dport)),
+            EventKind::Flow(f) => Some((f.src, Some(f.dst), f.dport)),
+            _ => None,
+        }
+    }
+
     /// The destination address of a network event, used for host attribution.
     pub fn destination(&self) -> Option<IpAddr> {
         match self {

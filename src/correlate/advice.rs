@@ -337,6 +337,20 @@ fn ban_advice(case: &PortCase, b: &portmortem_parsers::Ban, whom: &str, c: &Seen
 }
 
 /// Advice for an unexplained port.
+/// Advice when only the rescan's own answer shows a block (no log of the control at hand).
+pub fn scan_reply_block(case: &PortCase, shows: super::reply::Shows) -> String {
+    let s = scanners(case);
+    let proto = case.protocol.as_str();
+    let what = match shows {
+        super::reply::Shows::FirewallReject => "rejected the probes with an ICMP error",
+        _ => "reset the connections on the host's behalf",
+    };
+    format!(
+        "A firewall or IPS between the scanner and {} {what} to port {}/{proto}: find it (from the scanner: `nmap -Pn -sS --reason --traceroute -p {} {}` or `traceroute -T -p {} {}`), allow the scanner {s} there, and add its logs to this analysis to name the rule.",
+        case.host, case.port, case.port, case.host, case.port, case.host
+    )
+}
+
 pub fn unexplained(case: &PortCase, missing_logs: bool) -> Vec<String> {
     let mut out = Vec::new();
     if missing_logs {

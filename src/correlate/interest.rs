@@ -10,10 +10,24 @@ use portmortem_parsers::{Event, EventKind};
 use super::rules::{AFTERMATH, NEAR_MISS};
 use crate::model::Query;
 
-/// The query for these scanner addresses and this time span.
-pub fn query(scanner_nets: Vec<IpNet>, span: (DateTime<Utc>, DateTime<Utc>)) -> Query {
+/// Most affected host:port pairs whose connections from any source are kept (beyond that only
+/// the scanner's are: the prefilter would pass most lines of a busy firewall).
+pub const MAX_TARGET_PAIRS: usize = 1024;
+
+/// The query for these scanner addresses, affected host:port pairs and this time span.
+pub fn query(
+    scanner_nets: Vec<IpNet>,
+    mut targets: Vec<(std::net::IpAddr, u16)>,
+    span: (DateTime<Utc>, DateTime<Utc>),
+) -> Query {
+    targets.sort_unstable();
+    targets.dedup();
+    if targets.len() > MAX_TARGET_PAIRS {
+        targets.clear();
+    }
     Query {
         scanner_nets,
+        targets,
         span,
         after: AFTERMATH,
         keep,
@@ -26,6 +40,12 @@ fn near_span(q: &Query, t: DateTime<Utc>) -> bool {
 
 /// Is this event of any use to the correlation?
 fn keep(q: &Query, ev: &Event) -> bool {
+    if let Some((src, dst, dport)) = ev.kind.connection()
+        && !q.is_scanner(src)
+    {
+        // Another source on exactly an affected host:port, inside the span: who the scanner is.
+        return q.to_target(dst, dport) && q.in_span(ev.time);
+    }
     match &ev.kind {
         EventKind::FirewallDeny(d) => q.is_scanner(d.src) && near_span(q, ev.time),
         EventKind::IpsAlert(a) => q.is_scanner(a.src) && near_span(q, ev.time),
@@ -63,6 +83,7 @@ mod tests {
     fn keeps_what_the_rules_need_and_nothing_else() {
         let q = query(
             vec!["203.0.113.5/32".parse().unwrap()],
+            vec![],
             (at(2, 0), at(3, 0)),
         );
         let ban = |ip: &str, t| {

@@ -10,7 +10,9 @@ pub mod evidence;
 pub mod explain;
 pub mod interest;
 pub mod rank;
+pub mod reply;
 pub mod rules;
+pub mod scanner;
 pub mod services;
 pub mod sources;
 #[cfg(test)]
@@ -104,6 +106,12 @@ pub enum Confidence {
 }
 
 impl Confidence {
+    pub fn raise(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
     pub fn lower(self) -> Confidence {
         match self {
             Confidence::High => Confidence::Medium,

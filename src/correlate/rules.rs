@@ -4,7 +4,9 @@
 
 use super::evidence::{self, Ctx};
 use super::services::port_service;
-use super::{EVIDENCE_CAP, Finding, Verdict, World, advice, explain, rank};
+use super::{
+    Cause, Confidence, EVIDENCE_CAP, Finding, Verdict, World, advice, explain, rank, reply,
+};
 
 pub use super::evidence::{AFTERMATH, NEAR_MISS};
 
@@ -22,33 +24,102 @@ pub fn explain(w: &World<'_>, ci: usize) -> Finding {
     );
     let (mut cands, mut notes) = evidence::collect(&c, ps.as_ref());
     rank::rank(&mut cands, case.state);
+    let reply = reply::read(case);
     let Some(win) = cands.first() else {
         notes.extend(evidence::near_misses(&c));
         let cov = evidence::coverage(&c);
-        return Finding {
-            verdict: Verdict::Unexplained,
-            cause: None,
-            confidence: rank::unexplained_confidence(&cov),
-            explanation: explain::unexplained(&c, ps.as_ref(), &cov, &notes),
-            evidence: Vec::new(),
-            advice: advice::unexplained(case, cov.missing_logs()),
-        };
+        let mut explanation = explain::unexplained(&c, ps.as_ref(), &cov, &notes);
+        let mut advice = advice::unexplained(case, cov.missing_logs());
+        if let Some((shows, said)) = &reply {
+            explanation = format!("{said} {explanation}");
+            // The rescan's own answer names a control in the path: that is the verdict, with
+            // the medium confidence of one indirect observation (a reset whose TTL differs: low).
+            if shows.is_block() {
+                advice.insert(0, advice::scan_reply_block(case, *shows));
+                return finish(
+                    case,
+                    Finding {
+                        verdict: Verdict::Blocked,
+                        cause: Some(Cause::FirewallReject),
+                        confidence: if *shows == reply::Shows::FirewallReject {
+                            Confidence::Medium
+                        } else {
+                            Confidence::Low
+                        },
+                        explanation,
+                        evidence: Vec::new(),
+                        advice,
+                    },
+                );
+            }
+        }
+        return finish(
+            case,
+            Finding {
+                verdict: Verdict::Unexplained,
+                cause: None,
+                confidence: rank::unexplained_confidence(&cov),
+                explanation,
+                evidence: Vec::new(),
+                advice,
+            },
+        );
     };
     let (evidence, total) = rank::evidence(&cands, EVIDENCE_CAP);
-    Finding {
-        verdict: win.cause.verdict(),
-        cause: Some(win.cause),
-        confidence: rank::confidence(win, case.state),
-        explanation: explain::explained(&c, &cands, &notes, total),
-        advice: advice::for_cause(case, win, w),
-        evidence,
+    let mut confidence = rank::confidence(win, case.state);
+    let mut explanation = explain::explained(&c, &cands, &notes, total);
+    if let Some((shows, said)) = &reply {
+        let blocked = win.cause.verdict() == Verdict::Blocked;
+        explanation.push(' ');
+        explanation.push_str(said);
+        match (
+            shows.is_block(),
+            blocked,
+            *shows == reply::Shows::HostRefused,
+        ) {
+            (true, true, _) | (false, false, true) => {
+                explanation.push_str(" It agrees with the logs, so confidence is raised.");
+                confidence = confidence.raise();
+            }
+            (true, false, _) | (false, true, true) => {
+                explanation
+                    .push_str(" It does not fit what the logs show, so confidence is lowered.");
+                confidence = confidence.lower();
+            }
+            _ => {}
+        }
     }
+    finish(
+        case,
+        Finding {
+            verdict: win.cause.verdict(),
+            cause: Some(win.cause),
+            confidence,
+            explanation,
+            advice: advice::for_cause(case, win, w),
+            evidence,
+        },
+    )
+}
+
+/// What every explanation adds at the end: how the scanner address was found when the report
+/// named none, and another source denied on exactly the affected ports (NAT).
+fn finish(case: &crate::scan::PortCase, mut f: Finding) -> Finding {
+    if let Some(s) = &case.scanner_inferred {
+        f.explanation.push_str(&format!(" {s}"));
+    }
+    if let Some(h) = &case.nat_hint
+        && f.verdict == Verdict::Unexplained
+    {
+        f.explanation.push_str(&format!(" {h}"));
+        f.advice.insert(0, h.clone());
+    }
+    f
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
-    use super::super::{Cause, Confidence};
     use super::*;
     use portmortem_parsers::{BanTool, scan::ScanState};
 

@@ -40,6 +40,12 @@ pub fn case(host: &str, port: u16, state: ScanState) -> PortCase {
         scanner_nets: vec![format!("{SCANNER}/32").parse().unwrap()],
         checks_read_timeout: Some(5),
         max_checks: Some(5),
+        scan_file: "scan.nessus".into(),
+        reason: None,
+        host_ttl: None,
+        seen_open_in: None,
+        scanner_inferred: None,
+        nat_hint: None,
     }
 }
 

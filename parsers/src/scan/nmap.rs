@@ -204,10 +204,8 @@ impl Handler for State {
                     });
                 }
             }
-            "service" => {
-                if self.port.is_some() {
-                    self.service = attr_value(e, "name").filter(|n| !n.trim().is_empty());
-                }
+            "service" if self.port.is_some() => {
+                self.service = attr_value(e, "name").filter(|n| !n.trim().is_empty());
             }
             "finished" => {
                 self.finished = epoch(e, "time");

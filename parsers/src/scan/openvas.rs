@@ -197,10 +197,8 @@ impl Handler for State {
                 if let Some(h) = self.host.as_mut() {
                     let v = text.trim().to_string();
                     match dn.as_str() {
-                        "hostname" => {
-                            if !v.is_empty() && !h.hostnames.contains(&v) {
-                                h.hostnames.push(v);
-                            }
+                        "hostname" if !v.is_empty() && !h.hostnames.contains(&v) => {
+                            h.hostnames.push(v);
                         }
                         "ports" | "tcp_ports" | "udp_ports" => {
                             let proto = if dn == "udp_ports" {
@@ -222,10 +220,10 @@ impl Handler for State {
                 }
             }
             ("host", Some("report")) => {
-                if let Some(h) = self.host.take() {
-                    if !h.name.is_empty() {
-                        self.report.hosts.push(h);
-                    }
+                if let Some(h) = self.host.take()
+                    && !h.name.is_empty()
+                {
+                    self.report.hosts.push(h);
                 }
             }
             _ => {}
