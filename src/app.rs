@@ -376,7 +376,7 @@ fn infer_scanner(
     events: &[crate::model::LocatedEvent],
     slack: chrono::Duration,
 ) -> bool {
-    use correlate::scanner::{Inference, infer, inferred_text, sources_on_targets};
+    use correlate::scanner::{Inference, infer, inferred_short, inferred_text, sources_on_targets};
     let blind: Vec<usize> = (0..cases.len())
         .filter(|&i| cases[i].scanner_nets.is_empty())
         .collect();
@@ -386,30 +386,37 @@ fn infer_scanner(
     let subset: Vec<scan::PortCase> = blind.iter().map(|&i| cases[i].clone()).collect();
     let support = sources_on_targets(&subset, events, slack);
     let (text, net) = match infer(&support) {
-        Inference::Found(s) => (inferred_text(&s, subset.len()), Some(IpNet::from(s.ip))),
-        Inference::Ambiguous(v) => (
-            format!(
+        Inference::Found(s) => (
+            (inferred_text(&s, subset.len()), inferred_short(&s)),
+            Some(IpNet::from(s.ip)),
+        ),
+        Inference::Ambiguous(v) => {
+            let t = format!(
                 "The report names no scanner and the logs do not single one out ({} each reached {} affected host:ports); give --scanner-ip.",
-                v.iter().map(|s| s.ip.to_string()).collect::<Vec<_>>().join(", "),
+                v.iter()
+                    .map(|s| s.ip.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 v[0].pairs
-            ),
-            None,
-        ),
-        Inference::Nothing => (
-            "The report names no scanner and no log line shows a connection to an affected host:port; give --scanner-ip so firewall and IPS lines can be matched.".to_string(),
-            None,
-        ),
+            );
+            ((t.clone(), t), None)
+        }
+        Inference::Nothing => {
+            let t = "The report names no scanner and no log line shows a connection to an affected host:port; give --scanner-ip so firewall and IPS lines can be matched.".to_string();
+            ((t.clone(), t), None)
+        }
     };
+    let (note, short) = text;
     let mut noted: Vec<usize> = Vec::new();
     for &i in &blind {
         let c = &mut cases[i];
         if let Some(n) = net {
             c.scanner_nets.push(n);
         }
-        c.scanner_inferred = Some(text.clone());
+        c.scanner_inferred = Some(short.clone());
         if !noted.contains(&c.scan) {
             noted.push(c.scan);
-            scans[c.scan].report.notes.push(text.clone());
+            scans[c.scan].report.notes.push(note.clone());
         }
     }
     net.is_some()

@@ -31,6 +31,25 @@ fn readme_demo_output_is_the_real_output() {
     );
 }
 
+/// The README's nmap baseline/rescan example shows its real output.
+#[test]
+fn readme_comparison_output_is_the_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "The comparison's real output:\n\n```\n";
+    let start = readme.find(marker).expect("comparison block") + marker.len();
+    let end = start + readme[start..].find("```\n").expect("end of block");
+    let cmd = "cargo run --release -- analyze --baseline samples/nmap-rescan/base.xml --scan samples/nmap-rescan/rescan.xml samples/nmap-rescan/logs";
+    assert!(readme[..start].contains(cmd), "the command shown");
+    let args: Vec<&str> = cmd.split(' ').skip(4).collect();
+    let o = run_in(&root(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        &readme[start..end],
+        stdout(&o),
+        "README comparison output is stale: regenerate it"
+    );
+}
+
 /// The README's format tables name exactly what the registries hold (`portmortem formats`).
 #[test]
 fn readme_format_tables_match_the_registries() {

@@ -91,7 +91,13 @@ fn nmap_baseline_and_rescan_with_reasons_and_logs() {
     );
     let (code, r) = analyze_json(
         d.path(),
-        &["--baseline", "scans/base.xml", "--scan", "scans/rescan.xml", "web01"],
+        &[
+            "--baseline",
+            "scans/base.xml",
+            "--scan",
+            "scans/rescan.xml",
+            "web01",
+        ],
     );
     assert_eq!(code, 0, "{r:#}");
     assert_schema_valid(&r);
@@ -117,7 +123,10 @@ fn nmap_baseline_and_rescan_with_reasons_and_logs() {
     assert_eq!(p443["cause"], "firewall_drop");
     assert_eq!(p443["evidence"][0]["line"], 3);
     let e443 = p443["explanation"].as_str().unwrap();
-    assert!(e443.contains("198.51.100.7 was inferred from the logs"), "{e443}");
+    assert!(
+        e443.contains("198.51.100.7 was inferred from the logs"),
+        "{e443}"
+    );
 
     // admin-prohibited alone: a firewall's reject, without a log line.
     let p8080 = port(&r, 8080);
@@ -127,7 +136,7 @@ fn nmap_baseline_and_rescan_with_reasons_and_logs() {
     assert!(p8080["evidence"].as_array().unwrap().is_empty());
     let e = p8080["explanation"].as_str().unwrap();
     assert!(
-        e.contains("ICMP admin-prohibited from 192.0.2.1 with TTL 253 (scans/rescan.xml:12)"),
+        e.contains("ICMP admin-prohibited from 192.0.2.1 with TTL 253 (scans/rescan.xml:12; open in scans/base.xml)"),
         "{e}"
     );
     assert!(
@@ -212,7 +221,10 @@ fn openvas_baseline_and_rescan_with_a_ban_and_a_dead_host() {
         &openvas(
             "2026-11-20T01:00:00Z",
             "2026-11-20T01:30:00Z",
-            &[("192.0.2.20", "22,443", false), ("192.0.2.21", "3306", false)],
+            &[
+                ("192.0.2.20", "22,443", false),
+                ("192.0.2.21", "3306", false),
+            ],
         ),
     );
     write(
@@ -229,7 +241,11 @@ fn openvas_baseline_and_rescan_with_a_ban_and_a_dead_host() {
         "bastion/fail2ban.log",
         "2026-11-20 02:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5\n",
     );
-    write(&d, "cfg.toml", "[sources.\"bastion/*\"]\nhost = \"192.0.2.20\"\n");
+    write(
+        &d,
+        "cfg.toml",
+        "[sources.\"bastion/*\"]\nhost = \"192.0.2.20\"\n",
+    );
     let (code, r) = analyze_json(
         d.path(),
         &[
@@ -282,7 +298,10 @@ fn a_three_report_series_of_mixed_formats() {
         &nmap(
             t(2, 0),
             "192.0.2.30",
-            &[(22, "open", "syn-ack", 64, ""), (443, "open", "syn-ack", 64, "")],
+            &[
+                (22, "open", "syn-ack", 64, ""),
+                (443, "open", "syn-ack", 64, ""),
+            ],
         ),
     );
     write(
@@ -299,8 +318,15 @@ fn a_three_report_series_of_mixed_formats() {
     let (code, r) = analyze_json(
         d.path(),
         &[
-            "--scan", "s3.txt", "--scan", "s1.json", "--scan", "s2.xml", "--scanner-ip",
-            "203.0.113.5", "fw",
+            "--scan",
+            "s3.txt",
+            "--scan",
+            "s1.json",
+            "--scan",
+            "s2.xml",
+            "--scanner-ip",
+            "203.0.113.5",
+            "fw",
         ],
     );
     assert_eq!(code, 0, "{r:#}");
@@ -324,7 +350,9 @@ fn a_three_report_series_of_mixed_formats() {
         .collect();
     assert_eq!(files, vec!["s1.json", "s2.xml", "s3.txt"]);
     assert!(
-        r["scans"][2]["notes"].to_string().contains("order of their start times"),
+        r["scans"][2]["notes"]
+            .to_string()
+            .contains("order of their start times"),
         "{r:#}"
     );
 }
@@ -381,25 +409,40 @@ fn bad_scan_inputs_get_clear_messages() {
     // Truncated XML: the report is an input error (exit 2 with --strict, a message either way).
     let o = run_in(d.path(), &["analyze", "--no-progress", "--scan", "cut.xml"]);
     let err = stderr(&o);
-    assert!(err.contains("truncated") && err.contains("interrupted scan"), "{err}");
+    assert!(
+        err.contains("truncated") && err.contains("interrupted scan"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
     assert_eq!(o.status.code(), Some(2), "{err}");
 
     // A baseline later than its rescan.
     let o = run_in(
         d.path(),
-        &["analyze", "--no-progress", "--baseline", "late.xml", "--scan", "early.xml"],
+        &[
+            "analyze",
+            "--no-progress",
+            "--baseline",
+            "late.xml",
+            "--scan",
+            "early.xml",
+        ],
     );
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("swap them"), "{err}");
 
     // Other hosts in the rescan than in the baseline: nothing compared, said.
-    let (code, r) = analyze_json(d.path(), &["--baseline", "early.xml", "--scan", "other.xml"]);
+    let (code, r) = analyze_json(
+        d.path(),
+        &["--baseline", "early.xml", "--scan", "other.xml"],
+    );
     assert_eq!(code, 0, "{r:#}");
     assert!(r["ports"].as_array().unwrap().is_empty());
     assert!(
-        r["scans"][1]["notes"].to_string().contains("no host in common"),
+        r["scans"][1]["notes"]
+            .to_string()
+            .contains("no host in common"),
         "{r:#}"
     );
 
@@ -422,7 +465,11 @@ fn bad_scan_inputs_get_clear_messages() {
     assert!(out.contains("empty list"), "{out}\n{}", stderr(&o));
 
     // No scan, no --target: says how to give one.
-    write(&d, "logs/syslog", "Nov 20 02:00:00 h sshd[1]: Server listening on 0.0.0.0 port 22.\n");
+    write(
+        &d,
+        "logs/syslog",
+        "Nov 20 02:00:00 h sshd[1]: Server listening on 0.0.0.0 port 22.\n",
+    );
     let o = run_in(d.path(), &["analyze", "--no-progress", "logs"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");

@@ -65,4 +65,15 @@ proptest! {
         v.extend(doc);
         let _ = parse_nessus(&v[..], chrono_tz::UTC);
     }
+
+    #[test]
+    fn every_scan_reader_never_panics(cut in 0usize..2000, noise in prop::collection::vec(any::<u8>(), 0..200)) {
+        // Each format's own example, cut anywhere and followed by noise.
+        for f in portmortem_parsers::scan::ScanFormat::ALL {
+            let ex = f.example().as_bytes();
+            let mut v = ex[..cut.min(ex.len())].to_vec();
+            v.extend(&noise);
+            let _ = f.read(&mut &v[..], chrono_tz::UTC);
+        }
+    }
 }

@@ -36,15 +36,19 @@ const TTL_SLACK: u8 = 3;
 /// The reply of the rescan and its sentence for the explanation.
 pub fn read(case: &PortCase) -> Option<(Shows, String)> {
     let r: &ScanReason = case.reason.as_ref()?;
-    let at = match (&case.scan_file, r.line) {
-        (f, Some(l)) => format!(" ({f}:{l})"),
-        (f, None) => format!(" ({f})"),
+    // Where the rescan says it, and which report saw the port open: "(rescan.xml:12; open in
+    // base.xml)".
+    let at = {
+        let place = match r.line {
+            Some(l) => format!("{}:{l}", case.scan_file),
+            None => case.scan_file.clone(),
+        };
+        match case.seen_open_in.as_deref() {
+            Some(f) => format!(" ({place}; open in {f})"),
+            None => format!(" ({place})"),
+        }
     };
-    let seen = case
-        .seen_open_in
-        .as_deref()
-        .map(|f| format!(", open in {f}"))
-        .unwrap_or_default();
+    let seen = "";
     let ttl = r.ttl.map(|t| format!(" with TTL {t}")).unwrap_or_default();
     let from = r
         .from
@@ -92,7 +96,7 @@ pub fn read(case: &PortCase) -> Option<(Shows, String)> {
         ReasonKind::NoResponse => (
             Shows::Silence,
             format!(
-                "The rescan got no answer on port {}{at}{seen} (nmap: {}).",
+                "The rescan got no answer on port {} ({}){at}.",
                 case.port, r.reason
             ),
         ),

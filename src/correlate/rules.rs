@@ -35,7 +35,11 @@ pub fn explain(w: &World<'_>, ci: usize) -> Finding {
             // The rescan's own answer names a control in the path: that is the verdict, with
             // the medium confidence of one indirect observation (a reset whose TTL differs: low).
             if shows.is_block() {
-                advice.insert(0, advice::scan_reply_block(case, *shows));
+                // The block's own advice, then the rescan line; timeouts and missing logs are
+                // beside the point once the block is seen.
+                let rescan = advice.pop();
+                advice = vec![advice::scan_reply_block(case, *shows)];
+                advice.extend(rescan);
                 return finish(
                     case,
                     Finding {

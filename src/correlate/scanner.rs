@@ -98,7 +98,15 @@ pub fn infer(support: &[Support]) -> Inference {
     }
 }
 
-/// How an inferred scanner is said in notes and explanations.
+/// How an inferred scanner is said in each explanation (the scan's note has the support).
+pub fn inferred_short(s: &Support) -> String {
+    format!(
+        "The scanner address {} was inferred from the logs (the report names none).",
+        s.ip
+    )
+}
+
+/// How an inferred scanner is said in the scan's notes.
 pub fn inferred_text(s: &Support, total: usize) -> String {
     format!(
         "The report names no scanner; {} was inferred from the logs (its connections reached {} of {} affected host:ports inside their windows, {}); give --scanner-ip to set it.",
