@@ -391,3 +391,62 @@ fn v_unknown_scan_with_all_logs_smoke() {
     }
     assert_valid_report(&r, "v_unknown + logs");
 }
+
+/// The real baseline/rescan pair of libnmap's tests, from the CLI with no logs (`--scan` alone):
+/// localhost's 25 (listed closed) and 111 (folded into 995 closed extraports) went away.
+#[test]
+fn real_nmap_pair_compares_from_the_cli() {
+    let Some(dir) = corpus() else { return };
+    let base = dir.join("scans/nmap/libnmap_2_hosts.xml");
+    let re = dir.join("scans/nmap/libnmap_2_hosts_achange.xml");
+    let r = run(&[
+        "analyze",
+        "--format",
+        "json",
+        "--baseline",
+        s(&base),
+        "--scan",
+        s(&re),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_report(&report, "nmap pair");
+    let got: BTreeSet<(String, u64, String)> = report["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["host"].as_str().unwrap().to_string(),
+                p["port"].as_u64().unwrap(),
+                p["scan_state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, u64, String)> = [
+        ("127.0.0.1".to_string(), 25, "closed".to_string()),
+        ("127.0.0.1".to_string(), 111, "closed".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want, "{:#}", report["ports"]);
+    // Every real nmap, OpenVAS and masscan file alone: a report with a note, never ports.
+    for sub in ["nmap", "openvas", "masscan"] {
+        for e in std::fs::read_dir(dir.join("scans").join(sub))
+            .unwrap()
+            .flatten()
+        {
+            let p = e.path();
+            let r = run(&["analyze", "--format", "json", "--scan", s(&p)]);
+            assert_eq!(r.code, 0, "{}: {}", p.display(), r.stderr);
+            let v: Value = serde_json::from_str(&r.stdout).unwrap();
+            assert!(v["ports"].as_array().unwrap().is_empty(), "{}", p.display());
+            assert!(
+                v["scans"][0]["notes"].to_string().contains("--baseline"),
+                "{}: {:#}",
+                p.display(),
+                v["scans"]
+            );
+        }
+    }
+}

@@ -37,7 +37,7 @@ fn nmap(start: i64, host: &str, ports: &[(u16, &str, &str, u8, &str)]) -> String
     s
 }
 
-fn port<'a>(r: &'a Value, p: u64) -> &'a Value {
+fn port(r: &Value, p: u64) -> &Value {
     r["ports"]
         .as_array()
         .unwrap()
