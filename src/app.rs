@@ -298,6 +298,7 @@ fn load_scans(
     scan_inputs: &mut Vec<(SourceInput, ScanFormat)>,
     c: &mut Classified,
     scan_tz: chrono_tz::Tz,
+    look_in_archives: bool,
 ) -> Vec<LoadedScan> {
     // A report named by --scan and found again under a PATHS directory is read once (silently:
     // that is the usual way to give one).
@@ -313,7 +314,7 @@ fn load_scans(
         }
     }
     // No scan outside the archives: look inside them (one more pass over each archive).
-    if scan_inputs.is_empty() {
+    if scan_inputs.is_empty() && look_in_archives {
         for (archive, _, _) in c.logs.iter().filter(|(_, f, _)| f.is_none()) {
             let (found, errors) = scan::scans_in_archive(archive, scan_tz);
             scans.extend(found);
@@ -510,7 +511,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         );
         scan_inputs.clear();
     }
-    let mut scans = load_scans(&mut base_inputs, &mut c, cfg.scan_tz);
+    let mut scans = load_scans(&mut base_inputs, &mut c, cfg.scan_tz, false);
     let baselines = scans.len();
     if cfg.baseline.is_some() && baselines == 0 {
         for e in &c.errors {
@@ -518,7 +519,13 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
         bail!("the --baseline report could not be read");
     }
-    scans.extend(load_scans(&mut scan_inputs, &mut c, cfg.scan_tz));
+    let look_in_archives = cfg.manual.is_none();
+    scans.extend(load_scans(
+        &mut scan_inputs,
+        &mut c,
+        cfg.scan_tz,
+        look_in_archives,
+    ));
     scan_inputs.extend(base_inputs);
     if let Some(m) = &cfg.manual {
         scans.push(scan::manual_scan(m));
@@ -830,7 +837,7 @@ pub fn formats() -> Result<Status> {
             p.example
         ));
     }
-    out.push_str("\nCompressed: .gz, .zst, .bz2, .xz (any file, by magic number); tar archives member by member. Formats are detected from the content of the first lines; override with --format-of GLOB=FORMAT.\n");
+    out.push_str("\nCompressed: .gz, .zst, .bz2, .xz (any file, by magic number); tar and zip archives member by member. Formats are detected from the content of the first lines; override with --format-of GLOB=FORMAT.\n");
     write_output(None, &out)?;
     Ok(Status::Ok)
 }

@@ -158,3 +158,44 @@ fn truncated_tar_gz_is_an_error_but_earlier_members_count() {
         .collect();
     assert!(!errs.is_empty(), "the truncation is reported");
 }
+
+fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in members {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+/// A Tenable CSV export zipped with the logs of the case: the scan is found inside the zip, its
+/// 10919 row names the port, the fail2ban line in the same zip explains it.
+#[test]
+fn zip_with_a_nessus_csv_export_and_logs() {
+    let csv = "\"Plugin ID\",\"CVE\",\"CVSS v2.0 Base Score\",\"Risk\",\"Host\",\"Protocol\",\"Port\",\"Name\",\"Synopsis\",\"Description\",\"Solution\",\"See Also\",\"Plugin Output\"\n\
+\"19506\",\"\",\"\",\"None\",\"192.0.2.70\",\"tcp\",\"0\",\"Nessus Scan Information\",\"\",\"\",\"\",\"\",\"Information about this scan : \n\nScanner IP : 203.0.113.5\nPort scanner(s) : nessus_syn_scanner \nMax checks : 5\nRecv timeout : 5\nScan Start Date : 2026/11/20 2:00 UTC\nScan duration : 1800 sec\n\"\n\
+\"10919\",\"\",\"\",\"None\",\"192.0.2.70\",\"tcp\",\"0\",\"Open Port Re-check\",\"\",\"\",\"\",\"\",\"Port 22 was detected as being open but is now unresponsive\n\"\n";
+    let d = tempfile::tempdir().unwrap();
+    let z = zip_of(&[
+        ("export/scan.csv", csv.as_bytes().to_vec()),
+        ("bastion01/fail2ban.log", sample("bastion01/fail2ban.log")),
+    ]);
+    std::fs::write(d.path().join("case.zip"), z).unwrap();
+    std::fs::write(
+        d.path().join("cfg.toml"),
+        "[sources.\"*fail2ban.log\"]\nhost = \"192.0.2.70\"\n",
+    )
+    .unwrap();
+    let (code, r) = analyze_json(d.path(), &["--config", "cfg.toml", "case.zip"]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["scans"][0]["file"], "case.zip!export/scan.csv");
+    assert_eq!(r["scans"][0]["format"], "nessus_csv");
+    let p = &r["ports"][0];
+    assert_eq!(p["port"], 22);
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ban");
+    assert_eq!(p["evidence"][0]["file"], "case.zip!bastion01/fail2ban.log");
+    assert_eq!(p["evidence"][0]["line"], 10);
+}

@@ -10,7 +10,7 @@ pub enum Kind {
     Scan(ScanFormat),
     /// A log format, with why it was chosen (`None` when forced with `--format-of`).
     Log(LogFormat, Option<Detection>),
-    /// A tar archive: its members are sniffed one by one.
+    /// A tar or zip archive: its members are sniffed one by one.
     Archive,
     /// No reader recognises it; the reason is for `-v`.
     Unrecognised(String),
@@ -25,7 +25,7 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
         Some(ForcedFormat::Log(f)) => return Kind::Log(f, None),
         None => {}
     }
-    if super::archive::is_tar(head) {
+    if super::archive::is_archive(head) {
         return Kind::Archive;
     }
     if let Some(f) = ScanFormat::detect(head) {
@@ -33,9 +33,9 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
     }
     let trimmed = head.trim_ascii_start();
     if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<") && !trimmed.starts_with(b"<1") {
-        // Syslog lines may start with `<PRI>`; other XML (nmap, OpenVAS) is not read yet.
+        // Syslog lines may start with `<PRI>`; XML no scan reader claims is not read.
         if !trimmed.get(1).is_some_and(|b| b.is_ascii_digit()) {
-            return Kind::Unrecognised("an XML document of a kind not read yet".into());
+            return Kind::Unrecognised("an XML document of a kind portmortem does not read".into());
         }
     }
     let d = detect(head);
