@@ -475,3 +475,46 @@ fn bad_scan_inputs_get_clear_messages() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("--target HOST --ports LIST --window"), "{err}");
 }
+
+/// The scan names its scanner, but the firewall only ever denies another address on exactly the
+/// affected port: the scanner behind NAT. Said in the explanation and the advice, with the flag.
+#[test]
+fn another_source_denied_on_the_affected_port_is_a_nat_hint() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        &d,
+        "scan.nessus",
+        &nessus(&[Host {
+            ip: "192.0.2.10",
+            fqdn: "web01.example.org",
+            start: t(2, 0),
+            end: t(2, 30),
+            affected: &[(443, "www", "unresponsive")],
+        }]),
+    );
+    write(
+        &d,
+        "web01/kern.log",
+        "Nov 20 02:12:03 web01 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00 SRC=192.0.2.200 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40422 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0\n",
+    );
+    let (code, r) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{r:#}");
+    let p = port(&r, 443);
+    assert_eq!(p["verdict"], "unexplained", "{p:#}");
+    let e = p["explanation"].as_str().unwrap();
+    assert!(e.contains("deny 192.0.2.200"), "{e}");
+    assert!(e.contains("--scanner-ip 192.0.2.200"), "{e}");
+    assert!(
+        p["advice"][0]
+            .as_str()
+            .unwrap()
+            .contains("--scanner-ip 192.0.2.200"),
+        "{p:#}"
+    );
+    // With the flag, the same line is the evidence.
+    let (_, r) = analyze_json(d.path(), &["--scanner-ip", "192.0.2.200", "."]);
+    let p = port(&r, 443);
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["evidence"][0]["file"], "./web01/kern.log");
+    assert_eq!(p["evidence"][0]["line"], 1);
+}
