@@ -46,6 +46,14 @@ fn port(r: &Value, p: u64) -> &Value {
         .unwrap_or_else(|| panic!("port {p} not in {r:#}"))
 }
 
+/// Verdict, cause and first evidence file:line of a port.
+fn assert_finding(p: &Value, verdict: &str, cause: &str, file: &str, line: u64) {
+    assert_eq!(p["verdict"], verdict, "{p:#}");
+    assert_eq!(p["cause"], cause, "{p:#}");
+    assert_eq!(p["evidence"][0]["file"], file, "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], line, "{p:#}");
+}
+
 fn write(d: &tempfile::TempDir, name: &str, text: &str) {
     let p = d.path().join(name);
     if let Some(parent) = p.parent() {
@@ -106,10 +114,7 @@ fn nmap_baseline_and_rescan_with_reasons_and_logs() {
     // closed → the nginx stop, confirmed by the host's own reset (same TTL as its syn-acks).
     let p80 = port(&r, 80);
     assert_eq!(p80["scan_state"], "closed");
-    assert_eq!(p80["verdict"], "service_restart", "{p80:#}");
-    assert_eq!(p80["cause"], "service_stop");
-    assert_eq!(p80["evidence"][0]["file"], "web01/syslog");
-    assert_eq!(p80["evidence"][0]["line"], 1);
+    assert_finding(p80, "service_restart", "service_stop", "web01/syslog", 1);
     let e80 = p80["explanation"].as_str().unwrap();
     assert!(e80.contains("the host itself refused"), "{e80}");
     assert!(e80.contains("scans/rescan.xml:"), "{e80}");
@@ -264,10 +269,7 @@ fn openvas_baseline_and_rescan_with_a_ban_and_a_dead_host() {
     let p22 = port(&r, 22);
     assert_eq!(p22["host"], "192.0.2.20");
     assert_eq!(p22["scan_state"], "unresponsive");
-    assert_eq!(p22["verdict"], "blocked", "{p22:#}");
-    assert_eq!(p22["cause"], "ban");
-    assert_eq!(p22["evidence"][0]["file"], "bastion/fail2ban.log");
-    assert_eq!(p22["evidence"][0]["line"], 1);
+    assert_finding(p22, "blocked", "ban", "bastion/fail2ban.log", 1);
     let p3306 = port(&r, 3306);
     assert_eq!(p3306["host"], "192.0.2.21");
     assert_eq!(p3306["scan_state"], "unresponsive");
@@ -334,10 +336,7 @@ fn a_three_report_series_of_mixed_formats() {
     assert_eq!(ports.len(), 1, "{r:#}");
     let p = &ports[0];
     assert_eq!(p["port"], 443);
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop");
-    assert_eq!(p["evidence"][0]["file"], "fw/kern.log");
-    assert_eq!(p["evidence"][0]["line"], 1);
+    assert_finding(p, "blocked", "firewall_drop", "fw/kern.log", 1);
     // From the host's start in the last report that saw it open (s2, 02:00) to its end in the
     // first where it is gone (s3: masscan's own time, 03:05).
     assert_eq!(p["window"]["start"], "2026-11-20T02:00:00Z");
@@ -385,10 +384,7 @@ fn a_manual_case_without_a_scan_file() {
     assert_eq!(code, 0, "{r:#}");
     let p = port(&r, 3306);
     assert_eq!(p["host"], "db01");
-    assert_eq!(p["verdict"], "service_restart", "{p:#}");
-    assert_eq!(p["cause"], "service_stop");
-    assert_eq!(p["evidence"][0]["file"], "db01/syslog");
-    assert_eq!(p["evidence"][0]["line"], 1);
+    assert_finding(p, "service_restart", "service_stop", "db01/syslog", 1);
     assert_eq!(r["scans"][0]["format"], "manual");
     assert!(
         p["explanation"].as_str().unwrap().contains("no scanner"),
