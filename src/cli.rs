@@ -27,6 +27,59 @@ pub enum Command {
     Events(EventsArgs),
     /// List the formats portmortem reads, with an example line each.
     Formats,
+    /// Follow the logs while a scan runs and alert as soon as the scanner is blocked or a
+    /// target's service or host goes down.
+    Watch(Box<WatchArgs>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WatchFormat {
+    /// One alert a line for a terminal, with advice.
+    Text,
+    /// One JSON object a line: time, host, port, kind, cause, file, line, text, advice.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The scan's report or policy export (any scan format; re-read as it grows or is replaced):
+    /// its hosts are the targets, its ports the scanned ports, its scanner the scanner.
+    #[arg(long, value_name = "FILE", conflicts_with = "target")]
+    pub scan: Option<PathBuf>,
+    /// The targets, without a scan file (IP or name, comma-separated).
+    #[arg(long, value_name = "HOST[,HOST]", value_delimiter = ',')]
+    pub target: Vec<String>,
+    /// The scanned ports (`22,443,8000-8010`); default: those of the scan file, else any.
+    #[arg(long, value_name = "LIST")]
+    pub ports: Option<String>,
+    /// Scanner address or network (repeatable); added to those the scan names.
+    #[arg(long = "scanner-ip", value_name = "IP|CIDR")]
+    pub scanner_ip: Vec<String>,
+    /// Zone of zone-less scan times.
+    #[arg(
+        long = "scan-tz",
+        default_value = "UTC",
+        value_name = "ZONE",
+        allow_hyphen_values = true
+    )]
+    pub scan_tz: String,
+    /// Stop after this long (`90s`, `2h`); default: until SIGINT or SIGTERM.
+    #[arg(long = "for", value_name = "DUR")]
+    pub for_: Option<String>,
+    /// Alert format.
+    #[arg(long, value_enum, default_value_t = WatchFormat::Text)]
+    pub format: WatchFormat,
+    /// Run `sh -c CMD` for every alert, the alert's JSON on its standard input (pager, chat hook).
+    #[arg(long, value_name = "CMD")]
+    pub exec: Option<String>,
+    /// Exit 1 at the end when an alert of this verdict was raised.
+    #[arg(long = "fail-on", value_enum, value_name = "VERDICT")]
+    pub fail_on: Option<FailOn>,
+    /// How often files are checked when no change notification arrives.
+    #[arg(long, default_value = "250ms", value_name = "DUR")]
+    pub poll: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ mod report;
 mod reprobe;
 mod sanitize;
 mod scan;
+mod watch;
 mod words;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Analyze(a) => app::analyze(a),
         cli::Command::Events(a) => app::events(a),
         cli::Command::Formats => app::formats(),
+        cli::Command::Watch(a) => watch::run(a),
     };
     match result {
         Ok(status) => status.into(),

@@ -23,6 +23,7 @@ pub const FORMAT_JSON: ScanFormat = ScanFormat::new(&ScanSpec {
     example: r#"{   "ip": "192.0.2.10",   "timestamp": "1764036005", "ports": [ {"port": 443, "proto": "tcp", "status": "open", "reason": "syn-ack", "ttl": 64} ] },"#,
     looks_like: looks_like_json,
     read: |r, _tz| parse(r, Kind::Json),
+    read_growing: None,
 });
 
 pub const FORMAT_LIST: ScanFormat = ScanFormat::new(&ScanSpec {
@@ -32,6 +33,7 @@ pub const FORMAT_LIST: ScanFormat = ScanFormat::new(&ScanSpec {
     example: "open tcp 443 192.0.2.10 1764036005",
     looks_like: looks_like_list,
     read: |r, _tz| parse(r, Kind::List),
+    read_growing: None,
 });
 
 #[derive(Clone, Copy)]

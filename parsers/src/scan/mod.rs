@@ -20,6 +20,9 @@ use serde::Serialize;
 
 use crate::{ParseError, Proto};
 
+/// How a scan format reads a report (times without a zone in the given zone).
+pub type ReadFn = fn(&mut dyn BufRead, chrono_tz::Tz) -> Result<ScanReport, ParseError>;
+
 /// One scan report format: how to recognise it from a file's head and read it (streamed).
 pub struct ScanSpec {
     /// The name in reports and `--format-of` (`nessus`).
@@ -32,7 +35,10 @@ pub struct ScanSpec {
     /// Is this head (the first 64 KiB, decompressed) a report of this format?
     pub looks_like: fn(&[u8]) -> bool,
     /// Read a whole report; times without a zone are in `scan_tz`.
-    pub read: fn(&mut dyn BufRead, chrono_tz::Tz) -> Result<ScanReport, ParseError>,
+    pub read: ReadFn,
+    /// Read a report still being written (a scan in progress): what is there so far. `None`:
+    /// [`ScanSpec::read`] already reads a cut-off file (line formats).
+    pub read_growing: Option<ReadFn>,
 }
 
 /// A handle on a registered scan format, compared by name.
@@ -73,6 +79,15 @@ impl ScanFormat {
     pub fn detect(head: &[u8]) -> Option<ScanFormat> {
         Self::ALL.iter().copied().find(|f| (f.0.looks_like)(head))
     }
+    /// Read a report that may still be growing (`watch`): a cut-off document gives what it has.
+    pub fn read_growing(
+        self,
+        r: &mut dyn BufRead,
+        scan_tz: chrono_tz::Tz,
+    ) -> Result<ScanReport, ParseError> {
+        (self.0.read_growing.unwrap_or(self.0.read))(r, scan_tz)
+    }
+
     /// Read a report of this format.
     pub fn read(
         self,

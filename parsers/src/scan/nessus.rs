@@ -52,6 +52,7 @@ pub const FORMAT: super::ScanFormat = super::ScanFormat::new(&super::ScanSpec {
     example: r#"<NessusClientData_v2> … <ReportItem port="0" pluginID="10919" pluginName="Open Port Re-check"> Port 443 was detected as being open but is now unresponsive"#,
     looks_like: looks_like_nessus,
     read: |r, tz| parse_nessus(r, tz),
+    read_growing: Some(|r, tz| parse_nessus_with(r, tz, true)),
 });
 
 pub fn looks_like_nessus(head: &[u8]) -> bool {
@@ -66,8 +67,17 @@ pub fn looks_like_nessus(head: &[u8]) -> bool {
 /// does not parse (a bad scanner IP, an unreadable time) becomes a note in
 /// [`ScanReport::notes`].
 pub fn parse_nessus<R: BufRead>(reader: R, scan_tz: Tz) -> Result<ScanReport, ParseError> {
+    parse_nessus_with(reader, scan_tz, false)
+}
+
+/// [`parse_nessus`]; `growing`: a report still being written (what it has so far).
+pub fn parse_nessus_with<R: BufRead>(
+    reader: R,
+    scan_tz: Tz,
+    growing: bool,
+) -> Result<ScanReport, ParseError> {
     let mut st = State::new(scan_tz);
-    let walked = match super::xml::walk(reader, &mut st, "Nessus") {
+    let walked = match super::xml::walk_with(reader, &mut st, "Nessus", growing) {
         // A document that is not Nessus at all says so, even when it is also cut short.
         Err(ParseError::Xml(_)) if !st.seen_root => return Err(ParseError::NotFormat("Nessus v2")),
         r => r?,

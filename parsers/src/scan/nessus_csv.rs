@@ -17,6 +17,7 @@ pub const FORMAT: ScanFormat = ScanFormat::new(&ScanSpec {
     example: r#""Plugin ID","CVE","CVSS v2.0 Base Score","Risk","Host","Protocol","Port","Name","Synopsis","Description","Solution","See Also","Plugin Output""#,
     looks_like,
     read: |r, tz| parse(r, tz),
+    read_growing: None,
 });
 
 /// Column names (lower case) for each fact, as the Tenable products write them.

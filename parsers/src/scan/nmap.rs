@@ -27,6 +27,7 @@ pub const FORMAT: ScanFormat = ScanFormat::new(&ScanSpec {
     example: r#"<host starttime="1764036000" endtime="1764036320"><address addr="192.0.2.10" addrtype="ipv4"/><ports><port protocol="tcp" portid="443"><state state="filtered" reason="admin-prohibited" reason_ttl="253" reason_ip="192.0.2.1"/>"#,
     looks_like,
     read: |r, _tz| parse(r),
+    read_growing: Some(|r, _tz| parse_with(r, true)),
 });
 
 fn looks_like(head: &[u8]) -> bool {
@@ -35,8 +36,13 @@ fn looks_like(head: &[u8]) -> bool {
 
 /// Read an nmap (or masscan) XML report. Times are epoch seconds: no zone is involved.
 pub fn parse<R: BufRead>(r: R) -> Result<ScanReport, ParseError> {
+    parse_with(r, false)
+}
+
+/// [`parse`]; `growing`: a report nmap is still writing (what it has so far).
+pub fn parse_with<R: BufRead>(r: R, growing: bool) -> Result<ScanReport, ParseError> {
     let mut st = State::default();
-    match super::xml::walk(r, &mut st, "nmap XML") {
+    match super::xml::walk_with(r, &mut st, "nmap XML", growing) {
         Err(ParseError::Xml(_)) if !st.seen_root => return Err(ParseError::NotFormat("nmap XML")),
         Err(ParseError::Xml(m)) => {
             return Err(ParseError::Xml(format!(

@@ -23,6 +23,7 @@ pub const FORMAT: ScanFormat = ScanFormat::new(&ScanSpec {
     example: "<result><host>192.0.2.10</host><port>443/tcp</port><nvt oid=\"1.3.6.1.4.1.25623.1.0.103692\"> … <report><host><ip>192.0.2.10</ip><start>2026-11-20T02:00:00Z</start>",
     looks_like,
     read: |r, _tz| parse(r),
+    read_growing: Some(|r, _tz| parse_with(r, true)),
 });
 
 fn looks_like(head: &[u8]) -> bool {
@@ -245,8 +246,13 @@ impl Handler for State {
 
 /// Read a GVM/OpenVAS XML report.
 pub fn parse<R: BufRead>(r: R) -> Result<ScanReport, ParseError> {
+    parse_with(r, false)
+}
+
+/// [`parse`]; `growing`: a report still being written.
+pub fn parse_with<R: BufRead>(r: R, growing: bool) -> Result<ScanReport, ParseError> {
     let mut st = State::default();
-    match super::xml::walk(r, &mut st, "OpenVAS XML") {
+    match super::xml::walk_with(r, &mut st, "OpenVAS XML", growing) {
         Err(ParseError::Xml(_)) if !st.seen_root => {
             return Err(ParseError::NotFormat("OpenVAS/GVM XML report"));
         }

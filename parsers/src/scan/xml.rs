@@ -29,11 +29,13 @@ pub(crate) struct Walked {
 }
 
 /// Walk a whole document. Errors: malformed XML, or a document that ends inside an open element
-/// (`what` names the format in the message).
-pub(crate) fn walk<R: BufRead>(
+/// (`what` names the format in the message). With `growing`, a document still being written: at its end every open element is
+/// closed (what was read so far counts) instead of being an error.
+pub(crate) fn walk_with<R: BufRead>(
     reader: R,
     h: &mut impl Handler,
     what: &str,
+    growing: bool,
 ) -> Result<Walked, ParseError> {
     let mut xml = Reader::from_reader(LossyUtf8::new(reader));
     let mut buf = Vec::new();
@@ -41,6 +43,7 @@ pub(crate) fn walk<R: BufRead>(
     loop {
         let ev = match xml.read_event_into(&mut buf) {
             Ok(ev) => ev,
+            Err(_) if growing => break,
             Err(e) => {
                 return Err(ParseError::Xml(clip(
                     &format!("{e} (at byte {})", xml.error_position()),
@@ -82,6 +85,11 @@ pub(crate) fn walk<R: BufRead>(
             XmlEvent::Eof => break,
         }
         buf.clear();
+    }
+    if growing {
+        while let Some(name) = open.pop() {
+            h.end(&name);
+        }
     }
     if let Some(inner) = open.last() {
         return Err(ParseError::Xml(format!(
