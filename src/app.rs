@@ -583,9 +583,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     }
 
     let (mut query, reference) = build_query(&scans, &cases, &cfg);
-    let read_logs = |q: &crate::model::Query| {
-        let (stats, mut events) =
-            pipeline::run(&c.log_sources(), &cfg.input, |_| reference, Some(q));
+    let read_logs_with = |input: &crate::config::InputConfig, q: &crate::model::Query| {
+        let (stats, mut events) = pipeline::run(&c.log_sources(), input, |_| reference, Some(q));
         if !target_nat.is_empty() {
             for e in &mut events {
                 e.event
@@ -594,6 +593,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
         (stats, events)
     };
+    let read_logs = |q: &crate::model::Query| read_logs_with(&cfg.input, q);
     let (mut stats, mut events) = read_logs(&query);
     // A report that names no scanner: infer it from the logs, then read them again for
     // everything else of it (its bans, its denies near the windows).
@@ -602,6 +602,44 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         (stats, events) = read_logs(&query);
     }
     nat_hints(&mut cases, &mut scans, &events, cfg.slack);
+    // --auto-skew: each source's clock offset from the scan's own host times; the sources it moves
+    // are read again with it.
+    let skews = if cfg.auto_skew {
+        let k = correlate::skew::estimate(&cases, &stats, &events);
+        let mut input = cfg.input.clone();
+        for (s, k) in stats.iter().zip(&k) {
+            if let Some(k) = k.as_ref().filter(|k| k.applied) {
+                input.offsets.insert(
+                    0,
+                    crate::config::GlobRule::new(
+                        &correlate::skew::globset_escape(&s.display),
+                        correlate::skew::as_offset(k),
+                    )?
+                    .given_as("--auto-skew".into()),
+                );
+            }
+        }
+        if k.iter().flatten().any(|k| k.applied) {
+            (stats, events) = read_logs_with(&input, &query);
+        }
+        for (s, k) in stats.iter().zip(&k) {
+            if let Some(k) = k {
+                let msg = format!("{}: clock: {}", s.display, k.note);
+                if k.applied || cfg.input.verbose {
+                    warn(quiet, &msg);
+                }
+            }
+        }
+        if !k.iter().any(Option::is_some) {
+            warn(
+                quiet,
+                "--auto-skew: no source logged scanner connections toward the scanned hosts: no clock could be estimated",
+            );
+        }
+        k
+    } else {
+        Vec::new()
+    };
     let read_errors = tell_sources(&stats, cfg.input.verbose, quiet);
     tell_unmatched_rules(&cfg.input, &stats, &c, &scan_inputs, quiet);
     if cfg.strict && read_errors > 0 {
@@ -609,6 +647,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
             "{} could not be read to the end (--strict)",
             crate::words::count(read_errors as u64, "log source", "log sources")
         );
+    }
+    for (s, k) in stats.iter_mut().zip(skews) {
+        s.skew = k;
     }
     stats.extend(extra_sources(&c));
 

@@ -195,6 +195,10 @@ pub struct AnalyzeArgs {
         allow_hyphen_values = true
     )]
     pub scan_tz: String,
+    /// Estimate each source's clock offset from the scan's own host times (the scanner's traffic
+    /// falls inside each host's scan) and apply it where enough connections support it.
+    #[arg(long = "auto-skew")]
+    pub auto_skew: bool,
     /// Slack around each port's window (`90s`, `5m`, `1h30m`; bare number = seconds).
     #[arg(
         long,

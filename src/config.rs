@@ -114,6 +114,7 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// `--target/--ports/--window`.
     pub manual: Option<ManualCase>,
+    pub auto_skew: bool,
     pub scanner_nets: Vec<IpNet>,
     pub scan_tz: Tz,
     pub slack: Duration,
@@ -521,6 +522,7 @@ impl Config {
             scans: a.scan.clone(),
             baseline: a.baseline.clone(),
             manual,
+            auto_skew: a.auto_skew,
             scanner_nets,
             scan_tz,
             slack,

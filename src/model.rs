@@ -34,6 +34,8 @@ pub struct SourceStats {
     pub detection: Option<String>,
     /// Events per observer (the payload or format that recognised them: `cisco_asa`, `systemd`).
     pub observers: BTreeMap<&'static str, u64>,
+    /// `--auto-skew`'s estimate of the source's clock, when it made one.
+    pub skew: Option<crate::correlate::skew::Skew>,
 }
 
 /// An event with where it came from.

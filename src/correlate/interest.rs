@@ -51,7 +51,9 @@ fn keep(q: &Query, ev: &Event) -> bool {
         EventKind::IpsAlert(a) => q.is_scanner(a.src) && near_span(q, ev.time),
         EventKind::Flow(f) => q.is_scanner(f.src) && near_span(q, ev.time),
         EventKind::RateLimit(r) => r.src.is_none_or(|s| q.is_scanner(s)) && q.in_span(ev.time),
-        EventKind::Ban(b) => q.is_scanner(b.ip) && ev.time <= q.span.1,
+        // Up to a near miss after the span: a ban written with a wrong clock is still seen (and
+        // --auto-skew reads it); the rules decide whether it was active at the recheck.
+        EventKind::Ban(b) => q.is_scanner(b.ip) && ev.time <= q.span.1 + NEAR_MISS,
         EventKind::Listening(_) => true,
         EventKind::Lifecycle(_) | EventKind::Boot(_) => {
             ev.time >= q.span.0 && ev.time <= q.span.1 + AFTERMATH
@@ -102,7 +104,11 @@ mod tests {
         // A ban of the scanner before the span still covers it; one of someone else never matters.
         assert!(q.keep(&ban("203.0.113.5", at(1, 0))));
         assert!(!q.keep(&ban("198.51.100.7", at(2, 30))));
-        assert!(!q.keep(&ban("203.0.113.5", at(3, 1))));
+        assert!(q.keep(&ban("203.0.113.5", at(3, 1))));
+        assert!(!q.keep(&ban(
+            "203.0.113.5",
+            at(3, 0) + NEAR_MISS + chrono::Duration::minutes(1)
+        )));
         let stop = |t| {
             ev(
                 t,

@@ -14,6 +14,7 @@ pub mod reply;
 pub mod rules;
 pub mod scanner;
 pub mod services;
+pub mod skew;
 pub mod sources;
 #[cfg(test)]
 mod testkit;

@@ -105,6 +105,9 @@ pub struct SourceOut {
     pub events: u64,
     pub malformed: u64,
     pub clock_offset_s: Option<f64>,
+    /// `--auto-skew`'s estimate: offset, the interval consistent with the scan, support, applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock_skew: Option<crate::correlate::skew::Skew>,
     pub tz: Option<String>,
     pub first_time: Option<String>,
     pub last_time: Option<String>,
@@ -249,6 +252,7 @@ pub fn build(
             events: s.events,
             malformed: s.malformed,
             clock_offset_s: s.offset.map(|o| o.num_milliseconds() as f64 / 1000.0),
+            clock_skew: s.skew.clone(),
             tz: s.tz.clone(),
             first_time: s.first_time.map(rfc3339),
             last_time: s.last_time.map(rfc3339),

@@ -160,6 +160,16 @@ pub fn render(r: &Report, color: bool) -> String {
         if let Some(o) = src.clock_offset_s {
             let _ = write!(line, ", clock offset {o:+}s");
         }
+        if let Some(k) = &src.clock_skew {
+            let _ = write!(
+                line,
+                ", auto-skew {:+}s {} ({} on {})",
+                k.offset_s,
+                if k.applied { "applied" } else { "not applied" },
+                crate::words::count(k.connections as u64, "scanner event", "scanner events"),
+                crate::words::count(k.hosts as u64, "host", "hosts")
+            );
+        }
         if let Some(e) = &src.error {
             let _ = write!(line, ", ERROR: {e}");
         }

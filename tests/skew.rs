@@ -1,0 +1,156 @@
+//! `--auto-skew`: three sources written one hour off (a Berlin firewall, fail2ban and syslog read as
+//! UTC). Without it the ports are unexplained; with it the firewall's hour is found from the scan's
+//! own host times, fail2ban's single ban is moved by the same hour, and the verdicts come back.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+
+fn t(h: u32, m: u32) -> i64 {
+    Utc.with_ymd_and_hms(2026, 11, 20, h, m, 0)
+        .unwrap()
+        .timestamp()
+}
+
+fn ufw(hm: &str, dport: u16) -> String {
+    format!(
+        "Nov 20 {hm} fw01 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40422 DPT={dport} WINDOW=64240 RES=0x00 SYN URGP=0\n"
+    )
+}
+
+fn scenario() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("scan.nessus"),
+        nessus(&[
+            Host {
+                ip: "192.0.2.10",
+                fqdn: "web01.example.org",
+                start: t(2, 0),
+                end: t(2, 30),
+                affected: &[(443, "www", "unresponsive")],
+            },
+            Host {
+                ip: "192.0.2.70",
+                fqdn: "bastion01.example.org",
+                start: t(2, 0),
+                end: t(2, 30),
+                affected: &[(22, "ssh", "unresponsive")],
+            },
+        ]),
+    )
+    .unwrap();
+    for dir in ["fw01", "bastion01"] {
+        std::fs::create_dir(d.path().join(dir)).unwrap();
+    }
+    // Local time (UTC+1): the scanner's probes at 02:03–02:28 UTC.
+    let fw: String = [
+        ("03:03:10", 80),
+        ("03:11:40", 443),
+        ("03:19:02", 443),
+        ("03:28:30", 8443),
+    ]
+    .iter()
+    .map(|(hm, p)| ufw(hm, *p))
+    .collect();
+    std::fs::write(d.path().join("fw01/kern.log"), fw).unwrap();
+    std::fs::write(
+        d.path().join("bastion01/fail2ban.log"),
+        "2026-11-20 03:07:47,552 fail2ban.actions        [702]: NOTICE  [sshd] Ban 203.0.113.5\n",
+    )
+    .unwrap();
+    d
+}
+
+fn port(r: &serde_json::Value, p: u64) -> &serde_json::Value {
+    r["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["port"] == p)
+        .unwrap()
+}
+
+#[test]
+fn a_whole_hour_off_is_found_and_applied() {
+    let d = scenario();
+    let (_, before) = analyze_json(d.path(), &["."]);
+    assert_eq!(port(&before, 443)["verdict"], "unexplained", "{before:#}");
+    assert_eq!(port(&before, 22)["verdict"], "unexplained", "{before:#}");
+
+    let (code, r) = analyze_json(d.path(), &["--auto-skew", "."]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_schema_valid(&r);
+    let p443 = port(&r, 443);
+    assert_eq!(p443["verdict"], "blocked", "{p443:#}");
+    assert_eq!(p443["cause"], "firewall_drop");
+    assert_eq!(p443["evidence"][0]["file"], "./fw01/kern.log");
+    assert_eq!(p443["evidence"][0]["line"], 2);
+    assert_eq!(p443["evidence"][0]["time"], "2026-11-20T02:11:40Z");
+    let p22 = port(&r, 22);
+    assert_eq!(p22["verdict"], "blocked", "{p22:#}");
+    assert_eq!(p22["cause"], "ban");
+    assert_eq!(p22["evidence"][0]["file"], "./bastion01/fail2ban.log");
+
+    let src = |f: &str| {
+        r["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["file"] == f)
+            .unwrap()
+            .clone()
+    };
+    let fw = src("./fw01/kern.log");
+    assert_eq!(fw["clock_offset_s"], 3600.0, "{fw:#}");
+    assert_eq!(fw["clock_skew"]["applied"], true);
+    assert_eq!(fw["clock_skew"]["connections"], 4);
+    let note = fw["clock_skew"]["note"].as_str().unwrap();
+    assert!(
+        note.contains("--source-tz './fw01/kern.log=Etc/GMT-1'"),
+        "{note}"
+    );
+    let f2b = src("./bastion01/fail2ban.log");
+    assert_eq!(f2b["clock_skew"]["applied"], true, "{f2b:#}");
+    assert!(
+        f2b["clock_skew"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("fw01/kern.log"),
+        "{f2b:#}"
+    );
+}
+
+#[test]
+fn a_clock_that_fits_is_left_alone() {
+    let d = scenario();
+    // The firewall's clock is right: the hour is the fail2ban host's alone, with one event.
+    let fw: String = [("02:03:10", 80), ("02:11:40", 443), ("02:19:02", 443)]
+        .iter()
+        .map(|(hm, p)| ufw(hm, *p))
+        .collect();
+    std::fs::write(d.path().join("fw01/kern.log"), fw).unwrap();
+    let (code, r) = analyze_json(d.path(), &["--auto-skew", "."]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(port(&r, 443)["verdict"], "blocked");
+    let srcs = r["sources"].as_array().unwrap();
+    let fw = srcs
+        .iter()
+        .find(|s| s["file"] == "./fw01/kern.log")
+        .unwrap();
+    assert_eq!(fw["clock_skew"]["applied"], false, "{fw:#}");
+    assert_eq!(fw["clock_skew"]["offset_s"], 0);
+    let f2b = srcs
+        .iter()
+        .find(|s| s["file"] == "./bastion01/fail2ban.log")
+        .unwrap();
+    assert_eq!(f2b["clock_skew"]["applied"], false, "{f2b:#}");
+    assert!(
+        f2b["clock_skew"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("at least 3"),
+        "{f2b:#}"
+    );
+}
