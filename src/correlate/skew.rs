@@ -19,6 +19,9 @@ use crate::scan::PortCase;
 /// Fewest scanner connections that may move a source's clock.
 pub const MIN_SUPPORT: usize = 3;
 
+/// First and last time, and how many events.
+type Span = (DateTime<Utc>, DateTime<Utc>, usize);
+
 /// The estimate for one source.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Skew {
@@ -58,8 +61,7 @@ pub fn estimate(
     };
     let scanner = |ip: IpAddr| cases.iter().any(|c| c.is_scanner(ip));
     // Per source and host (`None`: the whole scan): first and last scanner event, count.
-    let mut seen: Vec<BTreeMap<Option<IpAddr>, (DateTime<Utc>, DateTime<Utc>, usize)>> =
-        vec![BTreeMap::new(); sources.len()];
+    let mut seen: Vec<BTreeMap<Option<IpAddr>, Span>> = vec![BTreeMap::new(); sources.len()];
     for e in events {
         let key = match &e.event.kind {
             portmortem_parsers::EventKind::Ban(b)
