@@ -154,3 +154,59 @@ fn a_clock_that_fits_is_left_alone() {
         "{f2b:#}"
     );
 }
+
+/// A firewall six minutes fast next to an IDS that saw the same probes: the pairing gives the
+/// offset to the second, where the scan's window alone only bounds it.
+#[test]
+fn a_skewed_firewall_against_an_ids_that_saw_the_same_flows() {
+    let d = scenario();
+    std::fs::remove_file(d.path().join("bastion01/fail2ban.log")).unwrap();
+    std::fs::create_dir(d.path().join("ids01")).unwrap();
+    let probes = [
+        ("02:05:10", 443),
+        ("02:11:40", 443),
+        ("02:19:02", 443),
+        ("02:24:30", 443),
+    ];
+    let fw: String = probes
+        .iter()
+        .map(|(hm, p)| {
+            let t = chrono::NaiveTime::parse_from_str(hm, "%H:%M:%S").unwrap()
+                + chrono::Duration::minutes(6);
+            ufw(&t.format("%H:%M:%S").to_string(), *p)
+        })
+        .collect();
+    std::fs::write(d.path().join("fw01/kern.log"), fw).unwrap();
+    let eve: String = probes
+        .iter()
+        .map(|(hm, p)| format!("{{\"timestamp\":\"2026-11-20T{hm}.000000+0000\",\"event_type\":\"alert\",\"src_ip\":\"203.0.113.5\",\"src_port\":40422,\"dest_ip\":\"192.0.2.10\",\"dest_port\":{p},\"proto\":\"TCP\",\"alert\":{{\"action\":\"allowed\",\"gid\":1,\"signature_id\":2010937,\"rev\":3,\"signature\":\"ET SCAN Suspicious inbound to mySQL port 3306\",\"category\":\"Potentially Bad Traffic\",\"severity\":2}}}}\n"))
+        .collect();
+    std::fs::write(d.path().join("ids01/eve.json"), eve).unwrap();
+    let (code, r) = analyze_json(d.path(), &["--auto-skew", "."]);
+    assert_eq!(code, 0, "{r:#}");
+    let srcs = r["sources"].as_array().unwrap();
+    let fw = srcs
+        .iter()
+        .find(|s| s["file"] == "./fw01/kern.log")
+        .unwrap();
+    assert_eq!(fw["clock_skew"]["offset_s"], 360, "{fw:#}");
+    assert_eq!(fw["clock_skew"]["applied"], true);
+    assert!(
+        fw["clock_skew"]["note"]
+            .as_str()
+            .unwrap()
+            .contains("ids01/eve.json"),
+        "{fw:#}"
+    );
+    let ids = srcs
+        .iter()
+        .find(|s| s["file"] == "./ids01/eve.json")
+        .unwrap();
+    assert_eq!(ids["clock_skew"]["applied"], false, "{ids:#}");
+    let p = port(&r, 443);
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop");
+    assert_eq!(p["evidence"][0]["file"], "./fw01/kern.log");
+    assert_eq!(p["evidence"][0]["line"], 1);
+    assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:05:10Z");
+}

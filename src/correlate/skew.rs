@@ -60,6 +60,7 @@ pub fn estimate(
         return vec![None; sources.len()];
     };
     let scanner = |ip: IpAddr| cases.iter().any(|c| c.is_scanner(ip));
+    let scanner: &dyn Fn(IpAddr) -> bool = &scanner;
     // Per source and host (`None`: the whole scan): first and last scanner event, count.
     let mut seen: Vec<BTreeMap<Option<IpAddr>, Span>> = vec![BTreeMap::new(); sources.len()];
     for e in events {
@@ -165,8 +166,117 @@ pub fn estimate(
             Some(k)
         })
         .collect();
+    pair_with_sensors(&mut out, sources, events, scanner);
     corroborate(&mut out, sources);
     out
+}
+
+/// Most time apart two sources may log the same connection and still be paired.
+const PAIR_WINDOW: i64 = 15 * 60;
+/// Most spread (seconds, max − min of the paired differences) for a pairing to be trusted.
+const PAIR_SPREAD: i64 = 60;
+/// Two sources' times of one connection agree to within this (log granularity is a second).
+const PAIR_TOL: i64 = 5;
+
+/// Two sources that logged the same scanner connections (a firewall's deny and an IDS's alert or
+/// flow of the same source, destination and port) measure their clocks against each other: the
+/// median difference of the pairs. A source whose own times fit the scan unmoved is the reference;
+/// the other is moved by the difference when the scan's times allow it (a precise offset where the
+/// scan's windows only give bounds).
+fn pair_with_sensors(
+    ks: &mut [Option<Skew>],
+    sources: &[SourceStats],
+    events: &[LocatedEvent],
+    scanner: &dyn Fn(IpAddr) -> bool,
+) {
+    type Key = (IpAddr, IpAddr, u16);
+    let mut by_source: Vec<Vec<(Key, DateTime<Utc>)>> = vec![Vec::new(); sources.len()];
+    for e in events {
+        if let Some((src, Some(dst), Some(port))) = e.event.kind.connection()
+            && scanner(src)
+            && by_source[e.source].len() < 100_000
+        {
+            by_source[e.source].push(((src, dst, port), e.event.time));
+        }
+    }
+    // A reference: a source whose own times fit the scan as they are.
+    let fits = |k: &Option<Skew>| {
+        k.as_ref()
+            .and_then(|k| k.interval_s)
+            .is_some_and(|(lo, hi)| lo <= 0 && 0 <= hi)
+    };
+    let mut moves: Vec<(usize, i64, String)> = Vec::new();
+    for a in 0..sources.len() {
+        let Some(ka) = ks[a].as_ref() else { continue };
+        if sources[a].offset.is_some() || by_source[a].is_empty() {
+            continue;
+        }
+        let mut best: Option<(usize, i64, i64, usize)> = None;
+        for b in 0..sources.len() {
+            if a == b || by_source[b].is_empty() || !fits(&ks[b]) {
+                continue;
+            }
+            // Every difference between a connection of A and one of B with the same key; the
+            // offset is where most of them agree (within PAIR_TOL): nearest neighbours would pair
+            // the wrong probes when they come faster than the offset.
+            let mut diffs: Vec<i64> = Vec::new();
+            for (key, ta) in &by_source[a] {
+                for (kb, tb) in &by_source[b] {
+                    let d = (*ta - *tb).num_seconds();
+                    if kb == key && d.abs() <= PAIR_WINDOW && diffs.len() < 1_000_000 {
+                        diffs.push(d);
+                    }
+                }
+            }
+            diffs.sort_unstable();
+            let mut cluster = (0usize, 0usize);
+            let mut j = 0;
+            for i in 0..diffs.len() {
+                while diffs[i] - diffs[j] > 2 * PAIR_TOL {
+                    j += 1;
+                }
+                if i + 1 - j > cluster.1 - cluster.0 {
+                    cluster = (j, i + 1);
+                }
+            }
+            let diffs = &diffs[cluster.0..cluster.1];
+            if diffs.len() < MIN_SUPPORT
+                || diffs.len() * 2 < by_source[a].len().min(by_source[b].len())
+            {
+                continue;
+            }
+            let median = diffs[diffs.len() / 2];
+            let spread = diffs[diffs.len() - 1] - diffs[0];
+            if spread > PAIR_SPREAD || median.abs() < 2 {
+                continue;
+            }
+            if best.is_none_or(|(_, _, _, n)| diffs.len() > n) {
+                best = Some((b, median, spread, diffs.len()));
+            }
+        }
+        let Some((b, d, spread, n)) = best else {
+            continue;
+        };
+        let allowed = ka.interval_s.is_none_or(|(lo, hi)| (lo..=hi).contains(&d));
+        if !allowed {
+            continue;
+        }
+        moves.push((
+            a,
+            d,
+            format!(
+                "{} connections it logged were also logged by {} (its clock fits the scan), {d:+}s apart (spread {spread}s): its clock runs {d:+}s off; moved",
+                n, sources[b].display
+            ),
+        ));
+    }
+    for (a, d, note) in moves {
+        if let Some(k) = ks[a].as_mut() {
+            k.offset_s = d;
+            k.applied = true;
+            k.note = note;
+        }
+    }
 }
 
 /// A source with too little support of its own is moved when its interval holds an offset that
@@ -241,6 +351,33 @@ mod tests {
             display: "fw/kern.log".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_sensor_that_saw_the_same_connections_gives_the_precise_offset() {
+        let cases = vec![case("192.0.2.10", 443, ScanState::Unresponsive)];
+        let sources = vec![src(), src()];
+        let mut events = Vec::new();
+        // The IDS (1) at the true times; the firewall (0) six minutes fast.
+        for (m, s) in [(5, 0), (15, 10), (26, 40)] {
+            let t = at(2, m) + Duration::seconds(s);
+            let mut ids = ev(1, t);
+            ids.event.kind = portmortem_parsers::EventKind::Flow(portmortem_parsers::Flow {
+                src: SCANNER.parse().unwrap(),
+                dst: "192.0.2.10".parse().unwrap(),
+                proto: None,
+                dport: Some(443),
+                state: portmortem_parsers::FlowState::Unanswered,
+            });
+            events.push(ids);
+            events.push(ev(0, t + Duration::minutes(6)));
+        }
+        let k = estimate(&cases, &sources, &events);
+        let fw = k[0].as_ref().unwrap();
+        assert_eq!((fw.offset_s, fw.applied), (360, true), "{}", fw.note);
+        assert!(fw.note.contains("3 connections"), "{}", fw.note);
+        let ids = k[1].as_ref().unwrap();
+        assert!(!ids.applied, "{}", ids.note);
     }
 
     #[test]
