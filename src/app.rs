@@ -44,10 +44,26 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// Every warning of this run, so that the report repeats them (a saved report shows what stderr
+/// said). Capped: a flood of the same kind stays on stderr.
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
 fn warn(quiet: bool, msg: &str) {
-    if !quiet {
-        eprintln!("portmortem: {}", clean_str(msg));
+    let msg = clean_str(msg);
+    if let Ok(mut w) = WARNINGS.lock()
+        && w.len() < 200
+        && !w.contains(&msg)
+    {
+        w.push(msg.clone());
     }
+    if !quiet {
+        eprintln!("portmortem: {msg}");
+    }
+}
+
+/// The warnings said so far.
+fn warnings() -> Vec<String> {
+    WARNINGS.lock().map(|w| w.clone()).unwrap_or_default()
 }
 
 fn init_threads(n: Option<usize>) {
@@ -703,7 +719,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         None => vec![None; cases.len()],
     };
 
-    let report = report::build(&scans, &cases, &findings, &stats, &events, &probes, &ties);
+    let mut report = report::build(&scans, &cases, &findings, &stats, &events, &probes, &ties);
+    report.warnings = warnings();
     let text = match cfg.format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report)?;

@@ -210,3 +210,25 @@ fn a_skewed_firewall_against_an_ids_that_saw_the_same_flows() {
     assert_eq!(p["evidence"][0]["line"], 1);
     assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:05:10Z");
 }
+
+/// What stderr warns about is in the report too: a --source-tz glob that matched nothing.
+#[test]
+fn warnings_are_repeated_in_the_report() {
+    let d = scenario();
+    let (_, r) = analyze_json(d.path(), &["--source-tz", "gw01/*=Europe/Berlin", "."]);
+    let w = r["warnings"].to_string();
+    assert!(w.contains("gw01/*"), "{r:#}");
+    let o = run_in(
+        d.path(),
+        &[
+            "analyze",
+            "--no-progress",
+            "--source-tz",
+            "gw01/*=Europe/Berlin",
+            ".",
+        ],
+    );
+    let text = stdout(&o);
+    let at = text.find("warnings (also on stderr):").expect(&text);
+    assert!(text[at..].contains("gw01/*"), "{text}");
+}

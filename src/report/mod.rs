@@ -30,6 +30,10 @@ pub struct Report {
     pub ports: Vec<PortOut>,
     pub sources: Vec<SourceOut>,
     pub summary: Summary,
+    /// What the run warned about on stderr (unreadable inputs, globs that matched nothing, clocks
+    /// moved, …), repeated so that a saved report says it too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -267,5 +271,6 @@ pub fn build(
         ports,
         sources,
         summary,
+        warnings: Vec::new(),
     }
 }

@@ -104,6 +104,13 @@ pub fn render(r: &Report, color: bool) -> String {
             s.unexplained
         ))
     );
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "warnings (also on stderr):");
+        for w in &r.warnings {
+            let _ = writeln!(out, "  - {w}");
+        }
+    }
     for sc in &r.scans {
         let _ = writeln!(out);
         let _ = writeln!(out, "scan {} ({}): {}", sc.file, sc.format, sc.facts());
