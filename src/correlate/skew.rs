@@ -309,8 +309,9 @@ fn corroborate(ks: &mut [Option<Skew>], sources: &[SourceStats]) {
             k.offset_s = d;
             k.applied = true;
             k.note = format!(
-                "its {} allow the offset {d:+}s that {by} shows with more support (the same clock or zone mistake): moved",
-                crate::words::count(k.connections as u64, "scanner event", "scanner events")
+                "its {} {} the offset {d:+}s that {by} shows with more support (the same clock or zone mistake): moved",
+                crate::words::count(k.connections as u64, "scanner event", "scanner events"),
+                if k.connections == 1 { "allows" } else { "allow" }
             );
         }
     }
