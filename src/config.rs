@@ -12,7 +12,9 @@ use ipnet::IpNet;
 use portmortem_parsers::LogFormat;
 use serde::Deserialize;
 
-use crate::cli::{AnalyzeArgs, FailOn, InputArgs, OutputFormat};
+use clap::ValueEnum;
+
+use crate::cli::{AnalyzeArgs, ColorChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs};
 
 /// A per-source setting chosen by a glob over the source's display path.
 #[derive(Debug, Clone)]
@@ -114,7 +116,10 @@ pub struct Config {
     pub scan_tz: Tz,
     pub slack: Duration,
     pub format: OutputFormat,
+    /// Why the format may not be what the output's name suggests (a warning).
+    pub format_note: Option<String>,
     pub output: Option<PathBuf>,
+    pub color: ColorChoice,
     pub reprobe: Option<ReprobeConfig>,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
@@ -132,6 +137,65 @@ pub struct ReprobeConfig {
     pub timeout: Option<Duration>,
     pub concurrency: usize,
     pub rate_per_s: f64,
+    /// `--probe-max`: more pairs than this and the run refuses.
+    pub max: usize,
+}
+
+impl ReprobeConfig {
+    pub fn from_args(a: &ProbeArgs) -> Result<Self> {
+        let timeout = a
+            .probe_timeout
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .context("--probe-timeout")?;
+        if let Some(t) = timeout
+            && (t <= Duration::zero() || t > Duration::seconds(300))
+        {
+            bail!(
+                "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got {:?}",
+                a.probe_timeout.as_deref().unwrap_or_default()
+            );
+        }
+        let rate = a.probe_rate.trim_end_matches("/s");
+        let rate_per_s: f64 = rate
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+            .ok_or_else(|| anyhow::anyhow!("--probe-rate expects N/s with 0 < N ≤ 1000"))?;
+        if a.probe_concurrency == 0 || a.probe_concurrency > 256 {
+            bail!("--probe-concurrency must be between 1 and 256");
+        }
+        if a.probe_max == 0 {
+            bail!("--probe-max must be at least 1");
+        }
+        Ok(ReprobeConfig {
+            timeout,
+            concurrency: a.probe_concurrency,
+            rate_per_s,
+            max: a.probe_max,
+        })
+    }
+}
+
+/// The report format: `--format`, else the `--output` file's extension, else text; and a warning
+/// when the extension names another format than `--format`.
+pub fn output_format(a: &OutputArgs) -> (OutputFormat, Option<String>) {
+    let by_ext = a.output.as_deref().and_then(OutputFormat::from_extension);
+    match (a.format, by_ext) {
+        (Some(f), Some(e)) if f != e && f != OutputFormat::Defectdojo => (
+            f,
+            Some(format!(
+                "--format {} writes {} although its extension suggests {}",
+                f.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string()),
+                a.output.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                e.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string()),
+            )),
+        ),
+        (Some(f), _) => (f, None),
+        (None, Some(e)) => (e, None),
+        (None, None) => (OutputFormat::Text, None),
+    }
 }
 
 /// `--config` TOML.
@@ -402,34 +466,7 @@ impl Config {
             bail!("--slack must not be negative");
         }
         let reprobe = if a.reprobe {
-            let timeout = a
-                .probe_timeout
-                .as_deref()
-                .map(parse_duration)
-                .transpose()
-                .context("--probe-timeout")?;
-            if let Some(t) = timeout
-                && (t <= Duration::zero() || t > Duration::seconds(300))
-            {
-                bail!(
-                    "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got {:?}",
-                    a.probe_timeout.as_deref().unwrap_or_default()
-                );
-            }
-            let rate = a.probe_rate.trim_end_matches("/s");
-            let rate_per_s: f64 = rate
-                .parse()
-                .ok()
-                .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
-                .ok_or_else(|| anyhow::anyhow!("--probe-rate expects N/s with 0 < N ≤ 1000"))?;
-            if a.probe_concurrency == 0 || a.probe_concurrency > 256 {
-                bail!("--probe-concurrency must be between 1 and 256");
-            }
-            Some(ReprobeConfig {
-                timeout,
-                concurrency: a.probe_concurrency,
-                rate_per_s,
-            })
+            Some(ReprobeConfig::from_args(&a.probe)?)
         } else {
             None
         };
@@ -444,8 +481,10 @@ impl Config {
             scanner_nets,
             scan_tz: parse_tz(&a.scan_tz)?,
             slack,
-            format: a.format,
-            output: a.output.clone(),
+            format: output_format(&a.out).0,
+            format_note: output_format(&a.out).1,
+            output: a.out.output.clone(),
+            color: a.out.color,
             reprobe,
             fail_on: a.fail_on,
             strict: a.strict,

@@ -1,0 +1,177 @@
+//! Where a report came from, so a ticket can be reproduced: tool version, generation time, the
+//! command line, and a SHA-256 digest of every input as read (a compressed file's own bytes; stdin
+//! as it was spooled). `SOURCE_DATE_EPOCH` (reproducible-builds convention) fixes the time.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::sanitize::clean_str;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    pub tool: String,
+    pub version: String,
+    /// When the report was made (RFC 3339 UTC).
+    pub generated: String,
+    /// The command line, program name first (`portmortem analyze …`).
+    pub command_line: Vec<String>,
+    /// Every input read, with its digest.
+    #[serde(default)]
+    pub inputs: Vec<InputDigest>,
+    /// For a report made by `portmortem reprobe`: the saved report it started from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_report: Option<Box<FromReport>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputDigest {
+    pub file: String,
+    pub bytes: u64,
+    /// Lowercase hex SHA-256 of the file's bytes as stored; null when it could not be read.
+    pub sha256: Option<String>,
+}
+
+/// The saved report a `reprobe` run started from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FromReport {
+    pub file: String,
+    pub sha256: Option<String>,
+    pub provenance: Provenance,
+}
+
+/// An input to digest: its name as reports show it and where its bytes are.
+pub struct Input {
+    pub display: String,
+    pub path: PathBuf,
+}
+
+/// The report's moment: `SOURCE_DATE_EPOCH` when set (golden tests, reproducible runs), else now.
+pub fn now() -> DateTime<Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|t| DateTime::from_timestamp(t, 0))
+        .unwrap_or_else(Utc::now)
+}
+
+/// The command line as run, program name shortened to `portmortem`, control characters removed.
+pub fn command_line() -> Vec<String> {
+    let mut v: Vec<String> = std::env::args_os()
+        .map(|a| clean_str(&a.to_string_lossy()))
+        .collect();
+    if let Some(first) = v.first_mut() {
+        *first = "portmortem".into();
+    }
+    v
+}
+
+/// SHA-256 and size of one file (streamed: no file is held in memory).
+pub fn digest_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        n += k as u64;
+        h.update(&buf[..k]);
+    }
+    let hex: String = h
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok((hex, n))
+}
+
+/// The provenance of a run over `inputs` (digested in parallel, listed in the given order, each
+/// file once).
+pub fn collect(inputs: &[Input]) -> Provenance {
+    let mut seen = std::collections::BTreeSet::new();
+    let unique: Vec<&Input> = inputs
+        .iter()
+        .filter(|i| seen.insert(i.display.clone()))
+        .collect();
+    let digests = unique
+        .par_iter()
+        .map(|i| {
+            let (sha256, bytes) = match digest_file(&i.path) {
+                Ok((h, n)) => (Some(h), n),
+                Err(_) => (None, 0),
+            };
+            InputDigest {
+                file: clean_str(&i.display),
+                bytes,
+                sha256,
+            }
+        })
+        .collect();
+    Provenance {
+        tool: env!("CARGO_PKG_NAME").into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        generated: now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        command_line: command_line(),
+        inputs: digests,
+        from_report: None,
+    }
+}
+
+impl Provenance {
+    /// `portmortem 0.1.0, 2026-11-20T03:00:00Z` — one line for a footer.
+    pub fn line(&self) -> String {
+        format!("{} {}, generated {}", self.tool, self.version, self.generated)
+    }
+
+    /// The command line as one shell-quoted string (words with spaces or quotes in single quotes).
+    pub fn command(&self) -> String {
+        self.command_line
+            .iter()
+            .map(|w| {
+                if !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c))
+                {
+                    w.clone()
+                } else {
+                    format!("'{}'", w.replace('\'', "'\\''"))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_matches_sha256sum() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a");
+        std::fs::write(&p, b"abc").unwrap();
+        let (h, n) = digest_file(&p).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(
+            h,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn command_is_shell_quoted() {
+        let p = Provenance {
+            command_line: vec!["portmortem".into(), "a b".into(), "it's".into()],
+            ..Default::default()
+        };
+        assert_eq!(p.command(), "portmortem 'a b' 'it'\\''s'");
+    }
+}
