@@ -41,6 +41,7 @@ h3{font-size:15px;margin:22px 0 8px}
 h4{font-size:14px;margin:18px 0 6px}
 table.evidence td.mono{white-space:nowrap}
 table.inputs td.mono{word-break:break-all}
+td.span{white-space:nowrap}
 code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
@@ -87,6 +88,13 @@ fn parse(t: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(t)
         .ok()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// `2026-11-20 01:47:12` from `2026-11-20T01:47:12.201Z`: a table's time to the second (the JSON
+/// keeps the full precision).
+fn to_second(t: Option<&str>) -> String {
+    t.and_then(parse)
+        .map_or_else(|| "?".into(), |t| t.format("%Y-%m-%d %H:%M:%S").to_string())
 }
 
 fn badge(v: impl std::fmt::Display) -> String {
@@ -187,7 +195,9 @@ fn timeline(out: &mut String, r: &Report, host: &str, ports: &[&PortOut]) {
         x0: LABEL,
         x1: W - 16.0,
     };
-    let lanes = ports.len() + sources.len();
+    // A host no source covers still gets a lane saying so: an empty timeline reads as "nothing
+    // happened", which is not what the report knows.
+    let lanes = ports.len() + sources.len().max(1);
     let h = AXIS + LANE * lanes as f64 + 8.0;
     let _ = writeln!(
         out,
@@ -275,6 +285,14 @@ fn timeline(out: &mut String, r: &Report, host: &str, ports: &[&PortOut]) {
             y + LANE - 4.0,
             e(&p.window.end),
             e(&p.scan_state)
+        );
+    }
+    if sources.is_empty() {
+        let y = AXIS + LANE * ports.len() as f64;
+        let _ = writeln!(
+            out,
+            "<text class=\"sub\" x=\"8\" y=\"{:.1}\" data-kind=\"no-source\">no log source is tied to this host or holds evidence for it</text>",
+            y + 18.0
         );
     }
     // Source lanes: covered span and evidence marks.
@@ -473,11 +491,11 @@ fn probe_section(out: &mut String, r: &Report) {
 
 fn sources_section(out: &mut String, r: &Report) {
     let e = html_escape;
-    out.push_str("<h2 id=\"sources\">Sources</h2>\n<table><tr><th>file</th><th>format</th><th>host</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th><th>tz</th><th>time span</th></tr>\n");
+    out.push_str("<h2 id=\"sources\">Sources</h2>\n<table><tr><th>file</th><th>format</th><th>host</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th><th>tz</th><th>time span (UTC)</th></tr>\n");
     for s in &r.sources {
         let _ = writeln!(
             out,
-            "<tr><td class=\"mono\">{}{}</td><td>{}</td><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}<br>{}</td></tr>",
+            "<tr><td class=\"mono\">{}{}</td><td>{}</td><td title=\"{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"mono span\">{}<br>{}</td></tr>",
             e(&s.file),
             s.error
                 .as_deref()
@@ -492,8 +510,8 @@ fn sources_section(out: &mut String, r: &Report) {
             s.malformed,
             s.events,
             e(s.tz.as_deref().unwrap_or("–")),
-            e(s.first_time.as_deref().unwrap_or("?")),
-            e(s.last_time.as_deref().unwrap_or("?")),
+            e(&to_second(s.first_time.as_deref())),
+            e(&to_second(s.last_time.as_deref())),
         );
     }
     out.push_str("</table>\n");
