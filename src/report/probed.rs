@@ -28,8 +28,14 @@ pub fn note_ban_end(p: &mut PortOut) {
         return;
     }
     if let Some(end) = ban_end(p) {
+        // After the control's own advice, before "Then rescan …".
+        let at = p
+            .advice
+            .iter()
+            .position(|a| a.starts_with("Then rescan"))
+            .unwrap_or(p.advice.len());
         p.advice.insert(
-            0,
+            at,
             format!(
                 "The ban lasts until {}: a probe or rescan from the scanner before then will still fail.",
                 hhmm(end)
@@ -222,6 +228,7 @@ mod tests {
         let mut p = port(Verdict::Blocked, Some(Cause::Ban), "filtered", Some("2026-11-20T04:15:00Z"));
         p.reprobe = None;
         note_ban_end(&mut p);
-        assert!(p.advice[0].contains("until 2026-11-20 04:15 UTC"), "{:?}", p.advice);
+        assert_eq!(p.advice[0], "old");
+        assert!(p.advice[1].contains("until 2026-11-20 04:15 UTC"), "{:?}", p.advice);
     }
 }
