@@ -84,3 +84,160 @@ fn without_reprobe_the_text_report_prints_the_nmap_plan() {
     let t = stdout(&o);
     assert!(t.contains("nmap -Pn -sT --reason -p 443 192.0.2.10"), "{t}");
 }
+
+/// A scan of loopback hosts (`127.0.0.1`, `::1`) with the given affected ports.
+fn loopback_scan(dir: &std::path::Path, hosts: &[(&str, &[(u16, &str, &str)])]) {
+    let start = Utc
+        .with_ymd_and_hms(2026, 11, 20, 2, 0, 0)
+        .unwrap()
+        .timestamp();
+    let hs: Vec<Host<'_>> = hosts
+        .iter()
+        .map(|(ip, affected)| Host {
+            ip,
+            fqdn: "localhost",
+            start,
+            end: start + 1800,
+            affected,
+        })
+        .collect();
+    std::fs::write(dir.join("scan.nessus"), nessus(&hs)).unwrap();
+}
+
+fn free_port(addr: &str) -> u16 {
+    TcpListener::bind(addr).unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn more_pairs_than_probe_max_refuses_before_any_connect_naming_the_count_and_the_flag() {
+    // Three listeners: a connect to any of them would be accepted, so none may be made.
+    let ls: Vec<TcpListener> = (0..3)
+        .map(|_| TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    let ports: Vec<(u16, &str, &str)> = ls
+        .iter()
+        .map(|l| (l.local_addr().unwrap().port(), "www", "closed"))
+        .collect();
+    let d = tempfile::tempdir().unwrap();
+    loopback_scan(d.path(), &[("127.0.0.1", &ports)]);
+    let o = run_in(
+        d.path(),
+        &["analyze", "--reprobe", "--probe-max", "2", "scan.nessus"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("3 host:port pairs to re-probe, more than --probe-max 2"), "{err}");
+    assert!(err.contains("--probe-max 3"), "{err}");
+    assert!(o.stdout.is_empty(), "no report after a refusal");
+    for l in &ls {
+        l.set_nonblocking(true).unwrap();
+        assert!(l.accept().is_err(), "a connect was made despite the refusal");
+    }
+}
+
+#[test]
+fn the_plan_comes_first_ipv6_pairs_are_probed_and_results_fold_into_the_verdict() {
+    let l4 = TcpListener::bind("127.0.0.1:0").unwrap();
+    let open4 = l4.local_addr().unwrap().port();
+    let l6 = TcpListener::bind("[::1]:0").unwrap();
+    let open6 = l6.local_addr().unwrap().port();
+    let closed6 = free_port("[::1]:0");
+    let d = tempfile::tempdir().unwrap();
+    loopback_scan(
+        d.path(),
+        &[
+            ("127.0.0.1", &[(open4, "www", "unresponsive")]),
+            ("::1", &[(open6, "ssh", "unresponsive"), (closed6, "www", "closed")]),
+        ],
+    );
+    let o = run_in(
+        d.path(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--reprobe",
+            "--probe-timeout",
+            "2s",
+            "scan.nessus",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("re-probe plan: 3 connects to 3 host:port pairs"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("[::1]:{open6}")), "{err}");
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_schema_valid(&r);
+    let port = |p: u16| {
+        r["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["port"] == p)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(port(open6)["reprobe"]["state"], "open");
+    assert_eq!(port(open6)["reprobe"]["address"], format!("[::1]:{open6}"));
+    assert_eq!(port(closed6)["reprobe"]["state"], "closed");
+    assert_eq!(port(closed6)["reprobe"]["attempts"], 1, "a refusal is an answer");
+    // No logs: unexplained; open now reads as transient, in the explanation and the advice.
+    let p = port(open4);
+    assert_eq!(p["verdict"], "unexplained");
+    assert!(
+        p["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("open now: the failure was transient"),
+        "{p}"
+    );
+    assert!(p["advice"][0].as_str().unwrap().contains("transient"));
+    drop((l4, l6));
+}
+
+#[test]
+fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let d = tempfile::tempdir().unwrap();
+    loopback_scan(d.path(), &[("127.0.0.1", &[(port, "www", "unresponsive")])]);
+    let o = run_in(
+        d.path(),
+        &["analyze", "-o", "saved.json", "scan.nessus"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.path().join("saved.json")).unwrap()).unwrap();
+    assert!(saved["ports"][0]["reprobe"].is_null());
+    // Open now.
+    let o = run_in(
+        d.path(),
+        &["reprobe", "--format", "json", "--probe-timeout", "2s", "saved.json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_schema_valid(&r);
+    assert_eq!(r["ports"][0]["reprobe"]["state"], "open");
+    assert_eq!(r["provenance"]["from_report"]["file"], "saved.json");
+    assert_eq!(
+        r["provenance"]["from_report"]["provenance"]["command_line"],
+        saved["provenance"]["command_line"]
+    );
+    assert_eq!(r["provenance"]["command_line"][1], "reprobe");
+    // Probed again once the port is closed: the earlier reading is replaced, not kept twice.
+    std::fs::write(d.path().join("again.json"), &o.stdout).unwrap();
+    drop(l);
+    let o = run_in(d.path(), &["reprobe", "--probe-timeout", "2s", "again.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.contains("closed now: the service is down or a rule rejects"), "{t}");
+    assert!(!t.contains("transient"), "the earlier reading stays: {t}");
+    // Not a report: a clear error.
+    std::fs::write(d.path().join("x.json"), "{}").unwrap();
+    let o = run_in(d.path(), &["reprobe", "x.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a portmortem JSON report"), "{}", stderr(&o));
+}
