@@ -359,7 +359,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let quiet = cfg.input.quiet;
     init_threads(cfg.input.threads);
 
-    if let Some(n) = &cfg.format_note {
+    for n in &cfg.notes {
         warn(quiet, n);
     }
     let mut found = discover(&cfg.input.paths);
@@ -612,7 +612,12 @@ pub fn reprobe_report(args: &ReprobeArgs) -> Result<Status> {
     }));
     saved.provenance = prov;
     reprobe::run(&mut saved, &rp, |line| warn(args.quiet, line))?;
-    let text = render(&saved, format, args.output.output.as_ref(), args.output.color)?;
+    let text = render(
+        &saved,
+        format,
+        args.output.output.as_ref(),
+        args.output.color,
+    )?;
     write_output(args.output.output.as_ref(), &text)?;
     Ok(Status::Ok)
 }

@@ -14,7 +14,9 @@ use serde::Deserialize;
 
 use clap::ValueEnum;
 
-use crate::cli::{AnalyzeArgs, ColorChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs};
+use crate::cli::{
+    AnalyzeArgs, ColorChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs,
+};
 
 /// A per-source setting chosen by a glob over the source's display path.
 #[derive(Debug, Clone)]
@@ -116,8 +118,9 @@ pub struct Config {
     pub scan_tz: Tz,
     pub slack: Duration,
     pub format: OutputFormat,
-    /// Why the format may not be what the output's name suggests (a warning).
-    pub format_note: Option<String>,
+    /// Warnings about options: a format other than the output's name suggests, probe flags
+    /// without `--reprobe`.
+    pub notes: Vec<String>,
     pub output: Option<PathBuf>,
     pub color: ColorChoice,
     pub reprobe: Option<ReprobeConfig>,
@@ -178,6 +181,26 @@ impl ReprobeConfig {
     }
 }
 
+impl ProbeArgs {
+    /// The probe flags given with other than their default values (`--probe-max, --probe-rate`).
+    pub fn given(&self) -> Option<String> {
+        let mut v = Vec::new();
+        if self.probe_timeout.is_some() {
+            v.push("--probe-timeout");
+        }
+        if self.probe_concurrency != 8 {
+            v.push("--probe-concurrency");
+        }
+        if self.probe_rate != "20" {
+            v.push("--probe-rate");
+        }
+        if self.probe_max != 64 {
+            v.push("--probe-max");
+        }
+        (!v.is_empty()).then(|| v.join(", "))
+    }
+}
+
 /// The report format: `--format`, else the `--output` file's extension, else text; and a warning
 /// when the extension names another format than `--format`.
 pub fn output_format(a: &OutputArgs) -> (OutputFormat, Option<String>) {
@@ -187,9 +210,14 @@ pub fn output_format(a: &OutputArgs) -> (OutputFormat, Option<String>) {
             f,
             Some(format!(
                 "--format {} writes {} although its extension suggests {}",
-                f.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string()),
-                a.output.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
-                e.to_possible_value().map_or_else(String::new, |v| v.get_name().to_string()),
+                f.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
+                a.output
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                e.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
             )),
         ),
         (Some(f), _) => (f, None),
@@ -470,6 +498,10 @@ impl Config {
         } else {
             None
         };
+        let probe_note = (!a.reprobe)
+            .then(|| a.probe.given())
+            .flatten()
+            .map(|flags| format!("{flags} has no effect without --reprobe (nothing is probed)"));
         if a.baseline.is_some() {
             bail!(
                 "--baseline (nmap baseline/rescan comparison) is not supported yet; only Nessus reports are read"
@@ -482,7 +514,11 @@ impl Config {
             scan_tz: parse_tz(&a.scan_tz)?,
             slack,
             format: output_format(&a.out).0,
-            format_note: output_format(&a.out).1,
+            notes: output_format(&a.out)
+                .1
+                .into_iter()
+                .chain(probe_note)
+                .collect(),
             output: a.out.output.clone(),
             color: a.out.color,
             reprobe,

@@ -134,7 +134,13 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     let page = d.path().join("report.html");
     let o = run_in(
         &root(),
-        &["analyze", "-o", page.to_str().unwrap(), "--no-progress", SAMPLE],
+        &[
+            "analyze",
+            "-o",
+            page.to_str().unwrap(),
+            "--no-progress",
+            SAMPLE,
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = std::fs::read_to_string(&page).unwrap();
@@ -170,7 +176,9 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     }
     assert_eq!(count("data-evidence="), 15, "every evidence line once");
     // Sections: headings with host name, state, verdict, cause and confidence.
-    let i = dom.find("id=\"p-192.0.2.10-tcp-443\"").expect("port section");
+    let i = dom
+        .find("id=\"p-192.0.2.10-tcp-443\"")
+        .expect("port section");
     let heading = &dom[i..i + dom[i..].find("</h4>").unwrap()];
     for want in [
         "web01.example.com",
@@ -181,7 +189,10 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     ] {
         assert!(heading.contains(want), "heading lacks {want}: {heading}");
     }
-    assert!(dom.contains("href=\"#p-192.0.2.70-tcp-22\""), "summary links");
+    assert!(
+        dom.contains("href=\"#p-192.0.2.70-tcp-22\""),
+        "summary links"
+    );
     // The re-probe plan and the provenance.
     assert!(dom.contains("id=\"reprobe\""));
     assert!(dom.contains("nmap -Pn -sT --reason -p 443 192.0.2.10"));
@@ -193,18 +204,38 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     // Layout in the real engine: marks inside their timelines, windows end at their recheck,
     // every summary link has a target, no sideways overflow.
     let probe = d.path().join("probe.html");
-    std::fs::write(&probe, html.replace("</body>", &format!("{PROBE_SCRIPT}</body>"))).unwrap();
+    std::fs::write(
+        &probe,
+        html.replace("</body>", &format!("{PROBE_SCRIPT}</body>")),
+    )
+    .unwrap();
     let dom = run_chromium(
         &bin,
         &profile,
         &["--window-size=1280,900", "--dump-dom"],
         &probe,
     );
-    assert_eq!(attr(&dom, "data-checked"), "yes", "the layout probe did not run");
-    assert_eq!(attr(&dom, "data-outside"), "", "marks drawn outside their timeline");
-    assert_eq!(attr(&dom, "data-misplaced"), "", "window not ending at its recheck");
+    assert_eq!(
+        attr(&dom, "data-checked"),
+        "yes",
+        "the layout probe did not run"
+    );
+    assert_eq!(
+        attr(&dom, "data-outside"),
+        "",
+        "marks drawn outside their timeline"
+    );
+    assert_eq!(
+        attr(&dom, "data-misplaced"),
+        "",
+        "window not ending at its recheck"
+    );
     assert_eq!(attr(&dom, "data-dead-links"), "0");
-    assert_eq!(attr(&dom, "data-overflow"), "no", "the page overflows sideways");
+    assert_eq!(
+        attr(&dom, "data-overflow"),
+        "no",
+        "the page overflows sideways"
+    );
 
     // A screenshot of the page, kept for a person to look at.
     let shot_dir = root().join("target/html-report");
@@ -223,7 +254,11 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     let png = std::fs::read(&shot).expect("screenshot written");
     assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     // A blank page of that size compresses to a few KB; the report's text and colours do not.
-    assert!(png.len() > 60_000, "screenshot looks blank: {} bytes", png.len());
+    assert!(
+        png.len() > 60_000,
+        "screenshot looks blank: {} bytes",
+        png.len()
+    );
     std::fs::copy(&page, shot_dir.join("sample.html")).unwrap();
 }
 

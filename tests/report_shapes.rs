@@ -38,7 +38,14 @@ fn output_extension_picks_the_format_unless_format_is_given() {
     let out = d.path().join("r.html");
     let o = run_in(
         &root(),
-        &["analyze", "--format", "json", "-o", out.to_str().unwrap(), SAMPLE],
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "-o",
+            out.to_str().unwrap(),
+            SAMPLE,
+        ],
     );
     assert_eq!(o.status.code(), Some(0));
     assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
@@ -95,7 +102,10 @@ fn defectdojo_has_one_finding_per_port_with_endpoint_title_and_mitigation() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let f = v["findings"].as_array().unwrap();
     assert_eq!(f.len(), 7);
-    assert_eq!(f[0]["title"], "192.0.2.10 tcp/443 www blocked (firewall_drop)");
+    assert_eq!(
+        f[0]["title"],
+        "192.0.2.10 tcp/443 www blocked (firewall_drop)"
+    );
     assert_eq!(f[0]["endpoints"][0]["host"], "192.0.2.10");
     assert_eq!(f[0]["endpoints"][0]["port"], 443);
     assert!(
@@ -104,15 +114,28 @@ fn defectdojo_has_one_finding_per_port_with_endpoint_title_and_mitigation() {
             .unwrap()
             .contains("samples/nov20-webfarm/web01/kern.log:6")
     );
-    assert!(f[0]["mitigation"].as_str().unwrap().contains("ufw insert 1 allow"));
+    assert!(
+        f[0]["mitigation"]
+            .as_str()
+            .unwrap()
+            .contains("ufw insert 1 allow")
+    );
     assert_eq!(f[0]["date"], "2026-11-20");
     for x in f {
-        assert!(["Info", "Low", "Medium", "High", "Critical"].contains(&x["severity"].as_str().unwrap()));
+        assert!(
+            ["Info", "Low", "Medium", "High", "Critical"]
+                .contains(&x["severity"].as_str().unwrap())
+        );
     }
-    assert_eq!(f[1]["severity"], "Medium", "an OOM kill the scan may have caused");
+    assert_eq!(
+        f[1]["severity"], "Medium",
+        "an OOM kill the scan may have caused"
+    );
     assert_eq!(f[3]["title"], "192.0.2.40 tcp/25 smtp unexplained");
-    let ids: std::collections::BTreeSet<&str> =
-        f.iter().map(|x| x["unique_id_from_tool"].as_str().unwrap()).collect();
+    let ids: std::collections::BTreeSet<&str> = f
+        .iter()
+        .map(|x| x["unique_id_from_tool"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 7, "deduplication keys are unique");
 }
 
@@ -133,9 +156,15 @@ fn events_lines_carry_ecs_and_timesketch_fields() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let deny = lines.iter().find(|l| l["event"] == "firewall_deny").unwrap();
+    let deny = lines
+        .iter()
+        .find(|l| l["event"] == "firewall_deny")
+        .unwrap();
     assert_eq!(deny["event.category"], serde_json::json!(["network"]));
-    assert_eq!(deny["event.type"], serde_json::json!(["connection", "denied"]));
+    assert_eq!(
+        deny["event.type"],
+        serde_json::json!(["connection", "denied"])
+    );
     assert_eq!(deny["event.action"], "firewall_drop");
     assert_eq!(deny["source.ip"], "203.0.113.5");
     assert_eq!(deny["destination.ip"], "192.0.2.10");
@@ -163,7 +192,14 @@ fn every_report_carries_provenance_with_real_digests() {
     assert_eq!(p["generated"], "2026-11-26T06:00:00Z", "SOURCE_DATE_EPOCH");
     assert_eq!(
         p["command_line"],
-        serde_json::json!(["portmortem", "analyze", "--format", "json", "--no-progress", SAMPLE])
+        serde_json::json!([
+            "portmortem",
+            "analyze",
+            "--format",
+            "json",
+            "--no-progress",
+            SAMPLE
+        ])
     );
     let inputs = p["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 8, "7 logs and notes + the scan");
@@ -171,13 +207,19 @@ fn every_report_carries_provenance_with_real_digests() {
         .iter()
         .find(|i| i["file"] == format!("{SAMPLE}/db01/syslog.1.gz"))
         .unwrap();
-    assert_eq!(gz["sha256"], sha_hex(&root().join(SAMPLE).join("db01/syslog.1.gz")));
+    assert_eq!(
+        gz["sha256"],
+        sha_hex(&root().join(SAMPLE).join("db01/syslog.1.gz"))
+    );
     assert_schema_valid(&r);
     for fmt in ["markdown", "csv", "text"] {
         let o = run_in(&root(), &["analyze", "--format", fmt, SAMPLE]);
         let t = stdout(&o);
         assert!(t.contains("2026-11-26T06:00:00Z"), "{fmt}");
-        assert!(t.contains("portmortem analyze --format"), "{fmt}: command line");
+        assert!(
+            t.contains("portmortem analyze --format"),
+            "{fmt}: command line"
+        );
     }
     let o = run_in(&root(), &["analyze", "--format", "markdown", SAMPLE]);
     assert!(stdout(&o).contains(&sha_hex(&root().join(SAMPLE).join("scan.nessus"))));
@@ -203,4 +245,27 @@ fn completions_and_man_page() {
     assert!(t.starts_with(".ie \\n(.g .ds Aq"), "{t:.100}");
     assert!(t.contains(".TH portmortem 1"), "{t:.300}");
     assert!(t.contains("reprobe"));
+}
+
+#[test]
+fn probe_flags_without_reprobe_are_named_as_having_no_effect() {
+    let o = run_in(
+        &root(),
+        &[
+            "analyze",
+            "--probe-max",
+            "3",
+            "--probe-timeout",
+            "1s",
+            "-o",
+            "/dev/null",
+            SAMPLE,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("--probe-timeout, --probe-max has no effect without --reprobe"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -85,8 +85,11 @@ fn without_reprobe_the_text_report_prints_the_nmap_plan() {
     assert!(t.contains("nmap -Pn -sT --reason -p 443 192.0.2.10"), "{t}");
 }
 
+/// Affected ports of one host: (port, svc_name, "closed"|"unresponsive").
+type Affected<'a> = &'a [(u16, &'a str, &'a str)];
+
 /// A scan of loopback hosts (`127.0.0.1`, `::1`) with the given affected ports.
-fn loopback_scan(dir: &std::path::Path, hosts: &[(&str, &[(u16, &str, &str)])]) {
+fn loopback_scan(dir: &std::path::Path, hosts: &[(&str, Affected<'_>)]) {
     let start = Utc
         .with_ymd_and_hms(2026, 11, 20, 2, 0, 0)
         .unwrap()
@@ -105,7 +108,11 @@ fn loopback_scan(dir: &std::path::Path, hosts: &[(&str, &[(u16, &str, &str)])]) 
 }
 
 fn free_port(addr: &str) -> u16 {
-    TcpListener::bind(addr).unwrap().local_addr().unwrap().port()
+    TcpListener::bind(addr)
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -126,12 +133,18 @@ fn more_pairs_than_probe_max_refuses_before_any_connect_naming_the_count_and_the
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("3 host:port pairs to re-probe, more than --probe-max 2"), "{err}");
+    assert!(
+        err.contains("3 host:port pairs to re-probe, more than --probe-max 2"),
+        "{err}"
+    );
     assert!(err.contains("--probe-max 3"), "{err}");
     assert!(o.stdout.is_empty(), "no report after a refusal");
     for l in &ls {
         l.set_nonblocking(true).unwrap();
-        assert!(l.accept().is_err(), "a connect was made despite the refusal");
+        assert!(
+            l.accept().is_err(),
+            "a connect was made despite the refusal"
+        );
     }
 }
 
@@ -147,7 +160,10 @@ fn the_plan_comes_first_ipv6_pairs_are_probed_and_results_fold_into_the_verdict(
         d.path(),
         &[
             ("127.0.0.1", &[(open4, "www", "unresponsive")]),
-            ("::1", &[(open6, "ssh", "unresponsive"), (closed6, "www", "closed")]),
+            (
+                "::1",
+                &[(open6, "ssh", "unresponsive"), (closed6, "www", "closed")],
+            ),
         ],
     );
     let o = run_in(
@@ -183,7 +199,11 @@ fn the_plan_comes_first_ipv6_pairs_are_probed_and_results_fold_into_the_verdict(
     assert_eq!(port(open6)["reprobe"]["state"], "open");
     assert_eq!(port(open6)["reprobe"]["address"], format!("[::1]:{open6}"));
     assert_eq!(port(closed6)["reprobe"]["state"], "closed");
-    assert_eq!(port(closed6)["reprobe"]["attempts"], 1, "a refusal is an answer");
+    assert_eq!(
+        port(closed6)["reprobe"]["attempts"],
+        1,
+        "a refusal is an answer"
+    );
     // No logs: unexplained; open now reads as transient, in the explanation and the advice.
     let p = port(open4);
     assert_eq!(p["verdict"], "unexplained");
@@ -204,10 +224,7 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
     let port = l.local_addr().unwrap().port();
     let d = tempfile::tempdir().unwrap();
     loopback_scan(d.path(), &[("127.0.0.1", &[(port, "www", "unresponsive")])]);
-    let o = run_in(
-        d.path(),
-        &["analyze", "-o", "saved.json", "scan.nessus"],
-    );
+    let o = run_in(d.path(), &["analyze", "-o", "saved.json", "scan.nessus"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let saved: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d.path().join("saved.json")).unwrap()).unwrap();
@@ -215,7 +232,14 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
     // Open now.
     let o = run_in(
         d.path(),
-        &["reprobe", "--format", "json", "--probe-timeout", "2s", "saved.json"],
+        &[
+            "reprobe",
+            "--format",
+            "json",
+            "--probe-timeout",
+            "2s",
+            "saved.json",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -230,14 +254,24 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
     // Probed again once the port is closed: the earlier reading is replaced, not kept twice.
     std::fs::write(d.path().join("again.json"), &o.stdout).unwrap();
     drop(l);
-    let o = run_in(d.path(), &["reprobe", "--probe-timeout", "2s", "again.json"]);
+    let o = run_in(
+        d.path(),
+        &["reprobe", "--probe-timeout", "2s", "again.json"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let t = stdout(&o);
-    assert!(t.contains("closed now: the service is down or a rule rejects"), "{t}");
+    assert!(
+        t.contains("closed now: the service is down or a rule rejects"),
+        "{t}"
+    );
     assert!(!t.contains("transient"), "the earlier reading stays: {t}");
     // Not a report: a clear error.
     std::fs::write(d.path().join("x.json"), "{}").unwrap();
     let o = run_in(d.path(), &["reprobe", "x.json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not a portmortem JSON report"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not a portmortem JSON report"),
+        "{}",
+        stderr(&o)
+    );
 }

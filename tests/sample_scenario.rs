@@ -181,7 +181,10 @@ fn same_report_for_any_thread_count() {
     let (_, mut one) = analyze_json(&root(), &["--threads", "1", SAMPLE]);
     let (_, mut two) = analyze_json(&root(), &["--threads", "2", SAMPLE]);
     // Only the command line (in the provenance) may differ.
-    assert_ne!(one["provenance"]["command_line"], two["provenance"]["command_line"]);
+    assert_ne!(
+        one["provenance"]["command_line"],
+        two["provenance"]["command_line"]
+    );
     one["provenance"]["command_line"] = serde_json::Value::Null;
     two["provenance"]["command_line"] = serde_json::Value::Null;
     assert_eq!(one, two);

@@ -82,9 +82,15 @@ fn finding(p: &PortOut, date: &str) -> Value {
     );
     let mitigation: Vec<String> = p.advice.iter().map(|a| format!("- {a}")).collect();
     let impact = match p.verdict {
-        Verdict::Blocked => "The scan's results for this port are incomplete: a control blocked the scanner during the scan.",
-        Verdict::ServiceRestart => "The service was down during the scan: its results are incomplete, and the scan may have caused the outage.",
-        Verdict::Unexplained => "The scan's results for this port are incomplete, and the logs given do not say why.",
+        Verdict::Blocked => {
+            "The scan's results for this port are incomplete: a control blocked the scanner during the scan."
+        }
+        Verdict::ServiceRestart => {
+            "The service was down during the scan: its results are incomplete, and the scan may have caused the outage."
+        }
+        Verdict::Unexplained => {
+            "The scan's results for this port are incomplete, and the logs given do not say why."
+        }
     };
     json!({
         "title": title,

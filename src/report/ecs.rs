@@ -98,9 +98,7 @@ fn summary(kind: &EventKind, v: &Map<String, Value>) -> String {
 }
 
 fn first<'a>(v: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter()
-        .filter_map(|k| v.get(*k))
-        .find(|x| !x.is_null())
+    keys.iter().filter_map(|k| v.get(*k)).find(|x| !x.is_null())
 }
 
 /// ECS and Timesketch fields for one event line: `event` is the event as serialized (its own

@@ -153,7 +153,11 @@ impl Scale {
 /// The sources drawn for a host: those tied to it, and those holding evidence of its ports.
 fn host_sources<'a>(r: &'a Report, host: &str, ports: &[&PortOut]) -> Vec<&'a SourceOut> {
     let names: Vec<&str> = std::iter::once(host)
-        .chain(ports.iter().flat_map(|p| p.hostnames.iter().map(String::as_str)))
+        .chain(
+            ports
+                .iter()
+                .flat_map(|p| p.hostnames.iter().map(String::as_str)),
+        )
         .collect();
     r.sources
         .iter()
@@ -215,8 +219,8 @@ fn timeline(out: &mut String, r: &Report, host: &str, ports: &[&PortOut]) {
     }
     // Time axis: ticks and labels (UTC).
     let step = tick_step(sc.t1 - sc.t0);
-    let first = sc.t0.timestamp().div_euclid(step.num_seconds()) * step.num_seconds()
-        + step.num_seconds();
+    let first =
+        sc.t0.timestamp().div_euclid(step.num_seconds()) * step.num_seconds() + step.num_seconds();
     let mut t = DateTime::from_timestamp(first, 0).unwrap_or(sc.t0);
     while t < sc.t1 {
         let x = sc.x(t);
@@ -539,7 +543,9 @@ fn provenance_section(out: &mut String, r: &Report) {
         );
     }
     if !p.inputs.is_empty() {
-        out.push_str("<table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>sha256</th></tr>\n");
+        out.push_str(
+            "<table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>sha256</th></tr>\n",
+        );
         for i in &p.inputs {
             let _ = writeln!(
                 out,
@@ -571,7 +577,11 @@ pub fn render(r: &Report) -> String {
         out,
         "<div class=\"cards\"><div class=\"card\"><b>{}</b><span>{}</span></div><div class=\"card blocked\"><b>{}</b><span>blocked</span></div><div class=\"card service_restart\"><b>{}</b><span>service_restart</span></div><div class=\"card unexplained\"><b>{}</b><span>unexplained</span></div></div>",
         s.ports,
-        if s.ports == 1 { "port went away" } else { "ports went away" },
+        if s.ports == 1 {
+            "port went away"
+        } else {
+            "ports went away"
+        },
         s.blocked,
         s.service_restart,
         s.unexplained
@@ -615,7 +625,10 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             out,
             "<section class=\"host\" id=\"h-{}\"><h3>{}{} <span class=\"facts\">— {}</span></h3>",
-            e(&ports[0].anchor().trim_start_matches("p-").replace(&format!("-{}-{}", ports[0].protocol, ports[0].port), "")),
+            e(&ports[0]
+                .anchor()
+                .trim_start_matches("p-")
+                .replace(&format!("-{}-{}", ports[0].protocol, ports[0].port), "")),
             e(host),
             if names.is_empty() {
                 String::new()
@@ -660,5 +673,4 @@ mod tests {
         assert_eq!(tick_step(Duration::hours(3)), Duration::minutes(30));
         assert_eq!(tick_step(Duration::seconds(20)), Duration::seconds(5));
     }
-
 }

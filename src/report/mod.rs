@@ -344,7 +344,13 @@ impl PortOut {
         let host: String = self
             .host
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         format!("p-{host}-{}-{}", self.protocol, self.port)
     }
@@ -384,7 +390,10 @@ impl Report {
 mod tests {
     #[test]
     fn short_paths_keep_the_host_folder() {
-        assert_eq!(super::short_path("samples/x/web01/kern.log"), "web01/kern.log");
+        assert_eq!(
+            super::short_path("samples/x/web01/kern.log"),
+            "web01/kern.log"
+        );
         assert_eq!(super::short_path("kern.log"), "kern.log");
     }
 }

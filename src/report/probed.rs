@@ -184,27 +184,55 @@ mod tests {
     fn blocked_and_open_now_means_the_block_lifted() {
         let mut p = port(Verdict::Blocked, Some(Cause::FirewallDrop), "open", None);
         fold(&mut p, at());
-        assert!(p.explanation.ends_with("2 tries: open now: the block has lifted."), "{}", p.explanation);
+        assert!(
+            p.explanation
+                .ends_with("2 tries: open now: the block has lifted."),
+            "{}",
+            p.explanation
+        );
         assert!(p.advice[0].starts_with("The block has lifted"));
         assert_eq!(p.advice[1], "old");
     }
 
     #[test]
     fn a_ban_still_ahead_is_probably_active_not_filtered() {
-        let mut p = port(Verdict::Blocked, Some(Cause::Ban), "filtered", Some("2026-11-20T04:15:00Z"));
+        let mut p = port(
+            Verdict::Blocked,
+            Some(Cause::Ban),
+            "filtered",
+            Some("2026-11-20T04:15:00Z"),
+        );
         fold(&mut p, at());
         let r = p.reprobe.as_ref().unwrap();
-        assert_eq!(r.reading, "no answer: the ban is probably still active (until 2026-11-20 04:15 UTC)");
+        assert_eq!(
+            r.reading,
+            "no answer: the ban is probably still active (until 2026-11-20 04:15 UTC)"
+        );
         assert!(p.advice[0].starts_with("A probe before 2026-11-20 04:15 UTC will still fail"));
         // Over: the same result is read as a block still in place.
-        let mut p = port(Verdict::Blocked, Some(Cause::Ban), "filtered", Some("2026-11-20T02:45:00Z"));
+        let mut p = port(
+            Verdict::Blocked,
+            Some(Cause::Ban),
+            "filtered",
+            Some("2026-11-20T02:45:00Z"),
+        );
         fold(&mut p, at());
-        assert!(p.reprobe.unwrap().reading.contains("block is probably still in place"));
+        assert!(
+            p.reprobe
+                .unwrap()
+                .reading
+                .contains("block is probably still in place")
+        );
     }
 
     #[test]
     fn restart_closed_is_still_down_and_unexplained_open_is_transient() {
-        let mut p = port(Verdict::ServiceRestart, Some(Cause::ServiceStop), "closed", None);
+        let mut p = port(
+            Verdict::ServiceRestart,
+            Some(Cause::ServiceStop),
+            "closed",
+            None,
+        );
         fold(&mut p, at());
         assert!(p.explanation.contains("the service is still down"));
         let mut p = port(Verdict::Unexplained, None, "open", None);
@@ -225,10 +253,19 @@ mod tests {
 
     #[test]
     fn a_known_ban_end_is_told_without_a_probe() {
-        let mut p = port(Verdict::Blocked, Some(Cause::Ban), "filtered", Some("2026-11-20T04:15:00Z"));
+        let mut p = port(
+            Verdict::Blocked,
+            Some(Cause::Ban),
+            "filtered",
+            Some("2026-11-20T04:15:00Z"),
+        );
         p.reprobe = None;
         note_ban_end(&mut p);
         assert_eq!(p.advice[0], "old");
-        assert!(p.advice[1].contains("until 2026-11-20 04:15 UTC"), "{:?}", p.advice);
+        assert!(
+            p.advice[1].contains("until 2026-11-20 04:15 UTC"),
+            "{:?}",
+            p.advice
+        );
     }
 }

@@ -84,11 +84,7 @@ pub fn digest_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
         n += k as u64;
         h.update(&buf[..k]);
     }
-    let hex: String = h
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok((hex, n))
 }
 
@@ -127,7 +123,10 @@ pub fn collect(inputs: &[Input]) -> Provenance {
 impl Provenance {
     /// `portmortem 0.1.0, 2026-11-20T03:00:00Z` — one line for a footer.
     pub fn line(&self) -> String {
-        format!("{} {}, generated {}", self.tool, self.version, self.generated)
+        format!(
+            "{} {}, generated {}",
+            self.tool, self.version, self.generated
+        )
     }
 
     /// The command line as one shell-quoted string (words with spaces or quotes in single quotes).

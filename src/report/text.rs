@@ -128,7 +128,13 @@ fn summary_table(out: &mut String, r: &Report, paint: &Paint) {
         cells
             .iter()
             .enumerate()
-            .map(|(i, c)| if i + 1 == cells.len() { c.clone() } else { pad(c, w[i]) })
+            .map(|(i, c)| {
+                if i + 1 == cells.len() {
+                    c.clone()
+                } else {
+                    pad(c, w[i])
+                }
+            })
             .collect::<Vec<_>>()
             .join("  ")
     };
@@ -170,7 +176,9 @@ fn port_block(out: &mut String, p: &PortOut, paint: &Paint, width: usize) {
                 e.time,
                 e.event
             );
-            hang_with(out, "        ", "          ", &e.text, width, |l| paint.dim(l));
+            hang_with(out, "        ", "          ", &e.text, width, |l| {
+                paint.dim(l)
+            });
         }
     }
     if let Some(r) = &p.reprobe {
@@ -211,7 +219,11 @@ pub fn render(r: &Report, layout: Layout) -> String {
     let paint = Paint { on: layout.color };
     let width = layout.width.max(40);
     let mut out = String::new();
-    let _ = writeln!(out, "{}", paint.bold(&format!("portmortem: {}", r.headline())));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!("portmortem: {}", r.headline()))
+    );
     if !r.ports.is_empty() {
         let _ = writeln!(out);
         summary_table(&mut out, r, &paint);
