@@ -432,14 +432,20 @@ fn port_section(out: &mut String, p: &PortOut) {
             }
         );
     }
-    if !p.advice.is_empty() {
-        out.push_str("<ul class=\"advice\">");
-        for a in &p.advice {
-            let _ = write!(out, "<li>{}</li>", e(a));
-        }
-        out.push_str("</ul>\n");
-    }
+    list(out, "advice", &p.advice);
     out.push_str("</section>\n");
+}
+
+/// A `<ul class=CLASS>` of escaped items; nothing when there are none.
+fn list(out: &mut String, class: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(out, "<ul class=\"{class}\">");
+    for i in items {
+        let _ = write!(out, "<li>{}</li>", html_escape(i));
+    }
+    out.push_str("</ul>\n");
 }
 
 fn summary_table(out: &mut String, r: &Report) {
@@ -595,13 +601,7 @@ pub fn render(r: &Report) -> String {
             crate::words::count(sc.hosts as u64, "host", "hosts"),
             e(&sc.facts())
         );
-        if !sc.notes.is_empty() {
-            out.push_str("<ul class=\"notes\">");
-            for n in &sc.notes {
-                let _ = write!(out, "<li>{}</li>", e(n));
-            }
-            out.push_str("</ul>\n");
-        }
+        list(&mut out, "notes", &sc.notes);
     }
     if r.ports.is_empty() {
         out.push_str("<p>No port was reported closed or unresponsive by the recheck.</p>\n");
@@ -625,10 +625,7 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             out,
             "<section class=\"host\" id=\"h-{}\"><h3>{}{} <span class=\"facts\">— {}</span></h3>",
-            e(&ports[0]
-                .anchor()
-                .trim_start_matches("p-")
-                .replace(&format!("-{}-{}", ports[0].protocol, ports[0].port), "")),
+            super::anchor_text(host),
             e(host),
             if names.is_empty() {
                 String::new()

@@ -338,21 +338,29 @@ impl ReprobeOut {
     }
 }
 
+/// Text usable in an HTML id: letters, digits and dots kept, the rest `-` (`2001:db8::5` →
+/// `2001-db8--5`).
+pub fn anchor_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 impl PortOut {
     /// The anchor of the port's section in documents (`p-192.0.2.10-tcp-443`).
     pub fn anchor(&self) -> String {
-        let host: String = self
-            .host
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '.' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        format!("p-{host}-{}-{}", self.protocol, self.port)
+        format!(
+            "p-{}-{}-{}",
+            anchor_text(&self.host),
+            self.protocol,
+            self.port
+        )
     }
 
     /// `tcp/443 www`.
