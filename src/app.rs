@@ -487,7 +487,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     }
 
     let meta = report::Meta {
-        provenance: report::provenance::collect(&digest_inputs),
+        provenance: report::provenance::collect(&digest_inputs, cfg.digest),
         slack: cfg.slack,
     };
     let mut report = report::build(&scans, &cases, &findings, &stats, &events, &ties, meta);
@@ -598,12 +598,9 @@ pub fn reprobe_report(args: &ReprobeArgs) -> Result<Status> {
     for p in &mut saved.ports {
         report::probed::unfold(p);
     }
-    let digest = {
-        use sha2::Digest;
-        let h = sha2::Sha256::digest(&bytes);
-        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    };
-    let mut prov = report::provenance::collect(&[]);
+    let digest = report::provenance::sha256_hex(&bytes);
+    let mut prov = report::provenance::collect(&[], args.output.digest);
+    prov.digest = saved.provenance.digest.clone();
     prov.inputs = saved.provenance.inputs.clone();
     prov.from_report = Some(Box::new(report::provenance::FromReport {
         file: clean_str(&path.display().to_string()),

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use clap::ValueEnum;
 
 use crate::cli::{
-    AnalyzeArgs, ColorChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs,
+    AnalyzeArgs, ColorChoice, DigestChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs,
 };
 
 /// A per-source setting chosen by a glob over the source's display path.
@@ -123,6 +123,7 @@ pub struct Config {
     pub notes: Vec<String>,
     pub output: Option<PathBuf>,
     pub color: ColorChoice,
+    pub digest: DigestChoice,
     pub reprobe: Option<ReprobeConfig>,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
@@ -521,6 +522,7 @@ impl Config {
                 .collect(),
             output: a.out.output.clone(),
             color: a.out.color,
+            digest: a.out.digest,
             reprobe,
             fail_on: a.fail_on,
             strict: a.strict,

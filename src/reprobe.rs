@@ -177,13 +177,12 @@ pub fn targets(report: &Report, timeout: Option<Duration>) -> (Vec<Target>, Vec<
 pub fn plan_text(targets: &[Target], report: &Report, cfg: &ReprobeConfig) -> Vec<String> {
     let longest = targets.iter().map(|t| t.timeout).max().unwrap_or_default();
     let mut v = vec![format!(
-        "re-probe plan: {} to {} (TCP connect, timeout {}s, a second try when unanswered; {} at once, {}/s; at most {} with --probe-max {}):",
+        "re-probe plan: {} to {}, from this machine (TCP connect, timeout {}s, a second try when unanswered; {} at once, {}/s; --probe-max {}):",
         crate::words::count(targets.len() as u64, "connect", "connects"),
         crate::words::count(targets.len() as u64, "host:port pair", "host:port pairs"),
         longest.as_secs_f64(),
         cfg.concurrency,
         cfg.rate_per_s,
-        cfg.max,
         cfg.max,
     )];
     for t in targets {
@@ -293,11 +292,17 @@ pub fn plan(ports: &[PortOut]) -> Vec<String> {
         .map(|(h, mut ports)| {
             ports.sort_unstable();
             ports.dedup();
-            let p: Vec<String> = ports.iter().map(u16::to_string).collect();
-            let six = if h.contains(':') { "-6 " } else { "" };
-            format!("nmap {six}-Pn -sT --reason -p {} {h}", p.join(","))
+            nmap_command(h, &ports)
         })
         .collect()
+}
+
+/// `nmap -Pn -sT --reason -p 22,443 HOST` (`-6` first for an IPv6 host): the connect a re-probe
+/// makes, by hand.
+pub fn nmap_command(host: &str, ports: &[u16]) -> String {
+    let p: Vec<String> = ports.iter().map(u16::to_string).collect();
+    let six = if host.contains(':') { "-6 " } else { "" };
+    format!("nmap {six}-Pn -sT --reason -p {} {host}", p.join(","))
 }
 
 #[cfg(test)]
@@ -314,6 +319,18 @@ mod tests {
         assert!(refuse("224.0.0.1".parse().unwrap()).is_some());
         assert!(refuse("127.0.0.1".parse().unwrap()).is_none());
         assert!(refuse("::1".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn nmap_commands_say_ipv6() {
+        assert_eq!(
+            nmap_command("::1", &[22, 443]),
+            "nmap -6 -Pn -sT --reason -p 22,443 ::1"
+        );
+        assert_eq!(
+            nmap_command("192.0.2.1", &[22]),
+            "nmap -Pn -sT --reason -p 22 192.0.2.1"
+        );
     }
 
     #[test]

@@ -190,6 +190,7 @@ fn every_report_carries_provenance_with_real_digests() {
     assert_eq!(p["tool"], "portmortem");
     assert_eq!(p["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(p["generated"], "2026-11-26T06:00:00Z", "SOURCE_DATE_EPOCH");
+    assert_eq!(p["digest"], "sha256");
     assert_eq!(
         p["command_line"],
         serde_json::json!([
@@ -267,5 +268,31 @@ fn probe_flags_without_reprobe_are_named_as_having_no_effect() {
         stderr(&o).contains("--probe-timeout, --probe-max has no effect without --reprobe"),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn digest_can_be_blake3_or_none() {
+    let (_, r) = analyze_json(&root(), &["--digest", "blake3", SAMPLE]);
+    assert_schema_valid(&r);
+    assert_eq!(r["provenance"]["digest"], "blake3");
+    let scan = r["provenance"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == format!("{SAMPLE}/scan.nessus"))
+        .unwrap()
+        .clone();
+    assert!(scan["sha256"].is_null());
+    let bytes = std::fs::read(root().join(SAMPLE).join("scan.nessus")).unwrap();
+    assert_eq!(scan["blake3"], blake3::hash(&bytes).to_hex().as_str());
+    assert_eq!(scan["bytes"], bytes.len());
+    let (_, r) = analyze_json(&root(), &["--digest", "none", SAMPLE]);
+    assert_schema_valid(&r);
+    assert_eq!(r["provenance"]["digest"], "none");
+    assert!(r["provenance"]["inputs"][0]["sha256"].is_null());
+    assert!(
+        r["provenance"]["inputs"][0]["bytes"].as_u64().unwrap() > 0,
+        "sizes stay"
     );
 }

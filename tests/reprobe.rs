@@ -181,7 +181,7 @@ fn the_plan_comes_first_ipv6_pairs_are_probed_and_results_fold_into_the_verdict(
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("re-probe plan: 3 connects to 3 host:port pairs"),
+        err.contains("re-probe plan: 3 connects to 3 host:port pairs, from this machine"),
         "{err}"
     );
     assert!(err.contains(&format!("[::1]:{open6}")), "{err}");

@@ -270,15 +270,17 @@ fn md_provenance(out: &mut String, p: &super::Provenance) {
         md(&p.command())
     );
     if !p.inputs.is_empty() {
-        out.push_str("| input | bytes | sha256 |\n|---|---|---|\n");
+        let _ = writeln!(
+            out,
+            "| input | bytes | {} |\n|---|---|---|",
+            if p.digest.is_empty() {
+                "digest"
+            } else {
+                &p.digest
+            }
+        );
         for i in &p.inputs {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} |",
-                md(&i.file),
-                i.bytes,
-                i.sha256.as_deref().unwrap_or("unreadable")
-            );
+            let _ = writeln!(out, "| {} | {} | {} |", md(&i.file), i.bytes, i.value());
         }
     }
 }

@@ -39,7 +39,7 @@ main{max-width:1180px;margin:0 auto;padding:8px 32px 40px}
 h2{font-size:17px;margin:28px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
 h3{font-size:15px;margin:22px 0 8px}
 h4{font-size:14px;margin:18px 0 6px}
-table.evidence td.mono{white-space:nowrap}
+table.evidence td.mono,table.probes td.mono{white-space:nowrap}
 table.inputs td.mono{word-break:break-all}
 td.span{white-space:nowrap}
 code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
@@ -311,10 +311,26 @@ fn timeline(out: &mut String, r: &Report, host: &str, ports: &[&PortOut]) {
             y + 25.0,
             e(&s.format)
         );
-        if let (Some(a), Some(b)) = (
+        let span = (
             s.first_time.as_deref().and_then(parse),
             s.last_time.as_deref().and_then(parse),
-        ) && b >= sc.t0
+        );
+        if let (Some(a), Some(b)) = span
+            && (b < sc.t0 || a > sc.t1)
+        {
+            // The source says nothing about this view: say where it does speak.
+            let _ = writeln!(
+                out,
+                "<text class=\"sub\" data-kind=\"coverage-outside\" x=\"{:.1}\" y=\"{:.1}\">covers {} – {} UTC, outside this view ({})</text>",
+                LABEL + 8.0,
+                y + 18.0,
+                a.format("%Y-%m-%d %H:%M"),
+                b.format("%Y-%m-%d %H:%M"),
+                if b < sc.t0 { "before" } else { "after" }
+            );
+        }
+        if let (Some(a), Some(b)) = span
+            && b >= sc.t0
             && a <= sc.t1
         {
             let (x0, x1) = (sc.x(a), sc.x(b));
@@ -421,15 +437,12 @@ fn port_section(out: &mut String, p: &PortOut) {
     if let Some(rp) = &p.reprobe {
         let _ = writeln!(
             out,
-            "<p class=\"probe\">Re-probe of <code>{}</code> at {}: <b>{}</b>{}</p>",
+            "<p class=\"probe\">Re-probe of <code>{}</code> at {}: <b>{}</b> ({:.0} ms, {})</p>",
             e(&rp.address),
             e(&rp.at),
             e(&rp.state),
-            if rp.reading.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", e(&rp.reading))
-            }
+            rp.elapsed_ms,
+            crate::words::count(rp.attempts, "try", "tries")
         );
     }
     list(out, "advice", &p.advice);
@@ -473,7 +486,7 @@ fn probe_section(out: &mut String, r: &Report) {
     let e = html_escape;
     out.push_str("<h2 id=\"reprobe\">Re-probe plan</h2>\n");
     if r.ports.iter().any(|p| p.reprobe.is_some()) {
-        out.push_str("<table><tr><th>address</th><th>port</th><th>at</th><th>result</th><th>tries</th><th>reading</th></tr>\n");
+        out.push_str("<table class=\"probes\"><tr><th>address</th><th>port</th><th>at</th><th>result</th><th>tries</th><th>reading</th></tr>\n");
         for p in r.ports.iter().filter(|p| p.reprobe.is_some()) {
             if let Some(rp) = &p.reprobe {
                 let _ = writeln!(
@@ -549,8 +562,14 @@ fn provenance_section(out: &mut String, r: &Report) {
         );
     }
     if !p.inputs.is_empty() {
-        out.push_str(
-            "<table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>sha256</th></tr>\n",
+        let _ = writeln!(
+            out,
+            "<table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>{}</th></tr>",
+            e(if p.digest.is_empty() {
+                "digest"
+            } else {
+                &p.digest
+            })
         );
         for i in &p.inputs {
             let _ = writeln!(
@@ -558,7 +577,7 @@ fn provenance_section(out: &mut String, r: &Report) {
                 "<tr><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
                 e(&i.file),
                 i.bytes,
-                e(i.sha256.as_deref().unwrap_or("unreadable"))
+                e(i.value())
             );
         }
         out.push_str("</table>\n");

@@ -1,6 +1,7 @@
 //! Where a report came from, so a ticket can be reproduced: tool version, generation time, the
-//! command line, and a SHA-256 digest of every input as read (a compressed file's own bytes; stdin
-//! as it was spooled). `SOURCE_DATE_EPOCH` (reproducible-builds convention) fixes the time.
+//! command line, and a digest of every input as stored (a compressed file's own bytes; stdin as it
+//! was spooled): SHA-256 by default, BLAKE3 (all cores) or none with `--digest`.
+//! `SOURCE_DATE_EPOCH` (reproducible-builds convention) fixes the time.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::sanitize::clean_str;
+use crate::cli::DigestChoice;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Provenance {
@@ -20,6 +22,9 @@ pub struct Provenance {
     pub generated: String,
     /// The command line, program name first (`portmortem analyze …`).
     pub command_line: Vec<String>,
+    /// The digest of `inputs`: `sha256`, `blake3` or `none` (`--digest`).
+    #[serde(default)]
+    pub digest: String,
     /// Every input read, with its digest.
     #[serde(default)]
     pub inputs: Vec<InputDigest>,
@@ -32,8 +37,12 @@ pub struct Provenance {
 pub struct InputDigest {
     pub file: String,
     pub bytes: u64,
-    /// Lowercase hex SHA-256 of the file's bytes as stored; null when it could not be read.
+    /// Lowercase hex SHA-256 of the file's bytes as stored; null when it could not be read or
+    /// another digest was chosen.
     pub sha256: Option<String>,
+    /// Lowercase hex BLAKE3 (`--digest blake3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blake3: Option<String>,
 }
 
 /// The saved report a `reprobe` run started from.
@@ -70,6 +79,10 @@ pub fn command_line() -> Vec<String> {
     v
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// SHA-256 and size of one file (streamed: no file is held in memory).
 pub fn digest_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
     let mut f = std::fs::File::open(path)?;
@@ -84,13 +97,43 @@ pub fn digest_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
         n += k as u64;
         h.update(&buf[..k]);
     }
-    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((hex, n))
+    Ok((hex(&h.finalize()), n))
 }
 
-/// The provenance of a run over `inputs` (digested in parallel, listed in the given order, each
-/// file once).
-pub fn collect(inputs: &[Input]) -> Provenance {
+/// SHA-256 of bytes in memory.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// BLAKE3 and size of one file: read in 8 MiB blocks (bounded memory, no mapping that would count
+/// as resident), each block hashed on all cores (BLAKE3's tree splits).
+pub fn blake3_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 8 << 20];
+    let mut n = 0u64;
+    loop {
+        // Fill the block: update_rayon splits only what it is given.
+        let mut got = 0;
+        while got < buf.len() {
+            let k = f.read(&mut buf[got..])?;
+            if k == 0 {
+                break;
+            }
+            got += k;
+        }
+        if got == 0 {
+            break;
+        }
+        n += got as u64;
+        h.update_rayon(&buf[..got]);
+    }
+    Ok((h.finalize().to_hex().to_string(), n))
+}
+
+/// The provenance of a run over `inputs` (digested in parallel with `digest`, listed in the
+/// given order, each file once).
+pub fn collect(inputs: &[Input], digest: DigestChoice) -> Provenance {
     let mut seen = std::collections::BTreeSet::new();
     let unique: Vec<&Input> = inputs
         .iter()
@@ -99,15 +142,28 @@ pub fn collect(inputs: &[Input]) -> Provenance {
     let digests = unique
         .par_iter()
         .map(|i| {
-            let (sha256, bytes) = match digest_file(&i.path) {
-                Ok((h, n)) => (Some(h), n),
-                Err(_) => (None, 0),
-            };
-            InputDigest {
+            let mut d = InputDigest {
                 file: clean_str(&i.display),
-                bytes,
-                sha256,
+                bytes: std::fs::metadata(&i.path).map(|m| m.len()).unwrap_or(0),
+                sha256: None,
+                blake3: None,
+            };
+            match digest {
+                DigestChoice::Sha256 => {
+                    if let Ok((h, n)) = digest_file(&i.path) {
+                        d.sha256 = Some(h);
+                        d.bytes = n;
+                    }
+                }
+                DigestChoice::Blake3 => {
+                    if let Ok((h, n)) = blake3_file(&i.path) {
+                        d.blake3 = Some(h);
+                        d.bytes = n;
+                    }
+                }
+                DigestChoice::None => {}
             }
+            d
         })
         .collect();
     Provenance {
@@ -115,8 +171,24 @@ pub fn collect(inputs: &[Input]) -> Provenance {
         version: env!("CARGO_PKG_VERSION").into(),
         generated: now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         command_line: command_line(),
+        digest: match digest {
+            DigestChoice::Sha256 => "sha256",
+            DigestChoice::Blake3 => "blake3",
+            DigestChoice::None => "none",
+        }
+        .into(),
         inputs: digests,
         from_report: None,
+    }
+}
+
+impl InputDigest {
+    /// The digest the run chose, as text (`–` when none was made).
+    pub fn value(&self) -> &str {
+        self.sha256
+            .as_deref()
+            .or(self.blake3.as_deref())
+            .unwrap_or("–")
     }
 }
 
@@ -162,6 +234,19 @@ mod tests {
         assert_eq!(
             h,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn blake3_matches_b3sum() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a");
+        std::fs::write(&p, b"abc").unwrap();
+        let (h, n) = blake3_file(&p).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(
+            h,
+            "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
         );
     }
 

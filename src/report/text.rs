@@ -182,28 +182,18 @@ fn port_block(out: &mut String, p: &PortOut, paint: &Paint, width: usize) {
         }
     }
     if let Some(r) = &p.reprobe {
-        let reading = if r.reading.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", r.reading)
-        };
-        hang(
+        // What the result means is the explanation's last sentence; here the facts.
+        let _ = writeln!(
             out,
-            "    ",
-            "      ",
-            &format!(
-                "re-probe of {}: {} at {} ({:.0} ms{}){reading}",
-                r.address,
-                r.state,
-                r.at,
-                r.elapsed_ms,
-                if r.attempts > 1 {
-                    format!(", {} tries", r.attempts)
-                } else {
-                    String::new()
-                }
-            ),
-            width,
+            "    re-probe: {} at {} ({:.0} ms{})",
+            paint.bold(&r.state),
+            r.at,
+            r.elapsed_ms,
+            if r.attempts > 1 {
+                format!(", {} tries", r.attempts)
+            } else {
+                String::new()
+            }
         );
     }
     if !p.advice.is_empty() {
