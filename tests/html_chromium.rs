@@ -198,7 +198,10 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     assert!(dom.contains("nmap -Pn -sT --reason -p 443 192.0.2.10"));
     assert!(dom.contains("id=\"provenance\""));
     assert!(dom.contains(&format!("portmortem {}", env!("CARGO_PKG_VERSION"))));
-    let scan_digest = sha_hex(&root().join(SAMPLE).join("scan.nessus"));
+    let scan_digest =
+        blake3::hash(&std::fs::read(root().join(SAMPLE).join("scan.nessus")).unwrap())
+            .to_hex()
+            .to_string();
     assert!(dom.contains(&scan_digest), "scan digest missing");
 
     // Layout in the real engine: marks inside their timelines, windows end at their recheck,
@@ -260,13 +263,4 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
         png.len()
     );
     std::fs::copy(&page, shot_dir.join("sample.html")).unwrap();
-}
-
-fn sha_hex(p: &Path) -> String {
-    use sha2::Digest;
-    let bytes = std::fs::read(p).unwrap();
-    sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

@@ -190,7 +190,7 @@ fn every_report_carries_provenance_with_real_digests() {
     assert_eq!(p["tool"], "portmortem");
     assert_eq!(p["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(p["generated"], "2026-11-26T06:00:00Z", "SOURCE_DATE_EPOCH");
-    assert_eq!(p["digest"], "sha256");
+    assert_eq!(p["digest"], "blake3", "the default");
     assert_eq!(
         p["command_line"],
         serde_json::json!([
@@ -208,10 +208,23 @@ fn every_report_carries_provenance_with_real_digests() {
         .iter()
         .find(|i| i["file"] == format!("{SAMPLE}/db01/syslog.1.gz"))
         .unwrap();
+    let gz_bytes = std::fs::read(root().join(SAMPLE).join("db01/syslog.1.gz")).unwrap();
+    assert_eq!(gz["blake3"], blake3::hash(&gz_bytes).to_hex().as_str());
+    assert_eq!(gz["bytes"], gz_bytes.len());
+    // SHA-256 on request.
+    let (_, r2) = analyze_json(&root(), &["--digest", "sha256", SAMPLE]);
+    let gz2 = r2["provenance"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == format!("{SAMPLE}/db01/syslog.1.gz"))
+        .unwrap()
+        .clone();
     assert_eq!(
-        gz["sha256"],
+        gz2["sha256"],
         sha_hex(&root().join(SAMPLE).join("db01/syslog.1.gz"))
     );
+    assert_schema_valid(&r2);
     assert_schema_valid(&r);
     for fmt in ["markdown", "csv", "text"] {
         let o = run_in(&root(), &["analyze", "--format", fmt, SAMPLE]);
@@ -223,7 +236,8 @@ fn every_report_carries_provenance_with_real_digests() {
         );
     }
     let o = run_in(&root(), &["analyze", "--format", "markdown", SAMPLE]);
-    assert!(stdout(&o).contains(&sha_hex(&root().join(SAMPLE).join("scan.nessus"))));
+    let scan = std::fs::read(root().join(SAMPLE).join("scan.nessus")).unwrap();
+    assert!(stdout(&o).contains(blake3::hash(&scan).to_hex().as_str()));
 }
 
 #[test]
@@ -273,7 +287,7 @@ fn probe_flags_without_reprobe_are_named_as_having_no_effect() {
 
 #[test]
 fn digest_can_be_blake3_or_none() {
-    let (_, r) = analyze_json(&root(), &["--digest", "blake3", SAMPLE]);
+    let (_, r) = analyze_json(&root(), &[SAMPLE]);
     assert_schema_valid(&r);
     assert_eq!(r["provenance"]["digest"], "blake3");
     let scan = r["provenance"]["inputs"]

@@ -71,19 +71,21 @@ pub fn csv(r: &Report) -> Result<String> {
         "advice",
         "reprobe_state",
         "scan_file",
-        "scan_sha256",
+        "scan_digest",
         "generated",
         "portmortem_version",
         "command_line",
     ])?;
     let command = r.provenance.command();
     for p in &r.ports {
-        let scan_sha = r
+        // `blake3:…` or `sha256:…`, as --digest chose.
+        let scan_digest = r
             .provenance
             .inputs
             .iter()
             .find(|i| i.file == p.scan_file)
-            .and_then(|i| i.sha256.clone())
+            .filter(|i| i.value() != "–")
+            .map(|i| format!("{}:{}", r.provenance.digest, i.value()))
             .unwrap_or_default();
         let evidence: Vec<String> = p
             .evidence
@@ -111,7 +113,7 @@ pub fn csv(r: &Report) -> Result<String> {
                 .map(|x| x.state.clone())
                 .unwrap_or_default(),
             cell(&p.scan_file),
-            scan_sha,
+            scan_digest,
             r.provenance.generated.clone(),
             r.provenance.version.clone(),
             cell(&command),
