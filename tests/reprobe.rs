@@ -275,3 +275,106 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
         stderr(&o)
     );
 }
+
+/// A listener whose accept queue is full drops new SYNs without an answer: on loopback, the same
+/// silence a dropping firewall gives. The probe tries twice, then calls the port filtered; a ban
+/// in the report's evidence whose end is still ahead turns that into "probably still active".
+#[test]
+fn an_unanswered_port_is_tried_twice_before_it_is_filtered() {
+    use socket2::{Domain, Socket, Type};
+    let l = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    l.bind(
+        &"127.0.0.1:0"
+            .parse::<std::net::SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    l.listen(0).unwrap();
+    let addr = l.local_addr().unwrap().as_socket().unwrap();
+    // Fill the queue (never accepted).
+    let _held = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1))
+        .expect("first connect fits the queue");
+    let full = std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(300));
+    assert!(full.is_err(), "the queue should be full now");
+
+    let d = tempfile::tempdir().unwrap();
+    loopback_scan(
+        d.path(),
+        &[("127.0.0.1", &[(addr.port(), "ssh", "unresponsive")])],
+    );
+    let o = run_in(d.path(), &["analyze", "-o", "saved.json", "scan.nessus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = d.path().join("saved.json");
+    let mut saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let t0 = std::time::Instant::now();
+    let o = run_in(
+        d.path(),
+        &[
+            "reprobe",
+            "--format",
+            "json",
+            "--probe-timeout",
+            "500ms",
+            "saved.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rp = &r["ports"][0]["reprobe"];
+    assert_eq!(rp["state"], "filtered", "{rp}");
+    assert_eq!(rp["attempts"], 2, "{rp}");
+    assert!(
+        t0.elapsed() >= std::time::Duration::from_millis(1000),
+        "two timeouts"
+    );
+    assert!(
+        rp["reading"]
+            .as_str()
+            .unwrap()
+            .starts_with("still no answer"),
+        "{rp}"
+    );
+
+    // The same silence, with a saved verdict of a ban that lasts past now: probably still active.
+    let until = (Utc::now() + chrono::Duration::hours(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let p = &mut saved["ports"][0];
+    p["verdict"] = "blocked".into();
+    p["cause"] = "ban".into();
+    p["evidence"] = serde_json::json!([{
+        "file": "web01/crowdsec.log", "line": 1, "time": "2026-11-20T02:10:08Z",
+        "format": "crowdsec", "event": "ban", "text": "4h ban on Ip 203.0.113.5", "until": until
+    }]);
+    std::fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
+    let o = run_in(
+        d.path(),
+        &[
+            "reprobe",
+            "--format",
+            "json",
+            "--probe-timeout",
+            "500ms",
+            "saved.json",
+        ],
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &r["ports"][0];
+    assert_eq!(p["reprobe"]["state"], "filtered");
+    assert!(
+        p["reprobe"]["reading"]
+            .as_str()
+            .unwrap()
+            .starts_with("no answer: the ban is probably still active (until "),
+        "{p}"
+    );
+    assert!(
+        p["advice"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("A probe before "),
+        "{p}"
+    );
+    drop(l);
+}
