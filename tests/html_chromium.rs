@@ -212,33 +212,31 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
         html.replace("</body>", &format!("{PROBE_SCRIPT}</body>")),
     )
     .unwrap();
-    let dom = run_chromium(
-        &bin,
-        &profile,
-        &["--window-size=1280,900", "--dump-dom"],
-        &probe,
-    );
-    assert_eq!(
-        attr(&dom, "data-checked"),
-        "yes",
-        "the layout probe did not run"
-    );
-    assert_eq!(
-        attr(&dom, "data-outside"),
-        "",
-        "marks drawn outside their timeline"
-    );
-    assert_eq!(
-        attr(&dom, "data-misplaced"),
-        "",
-        "window not ending at its recheck"
-    );
-    assert_eq!(attr(&dom, "data-dead-links"), "0");
-    assert_eq!(
-        attr(&dom, "data-overflow"),
-        "no",
-        "the page overflows sideways"
-    );
+    // At a desktop and a narrow window: wide tables scroll inside their box, the page does not.
+    for size in ["--window-size=1280,900", "--window-size=800,900"] {
+        let dom = run_chromium(&bin, &profile, &[size, "--dump-dom"], &probe);
+        assert_eq!(
+            attr(&dom, "data-checked"),
+            "yes",
+            "the layout probe did not run"
+        );
+        assert_eq!(
+            attr(&dom, "data-outside"),
+            "",
+            "{size}: marks drawn outside their timeline"
+        );
+        assert_eq!(
+            attr(&dom, "data-misplaced"),
+            "",
+            "{size}: window not ending at its recheck"
+        );
+        assert_eq!(attr(&dom, "data-dead-links"), "0");
+        assert_eq!(
+            attr(&dom, "data-overflow"),
+            "no",
+            "{size}: the page overflows sideways"
+        );
+    }
 
     // A screenshot of the page, kept for a person to look at.
     let shot_dir = root().join("target/html-report");

@@ -44,6 +44,7 @@ table.inputs td.mono{word-break:break-all}
 td.span{white-space:nowrap}
 code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px}
 table{border-collapse:collapse;width:100%;margin:6px 0 10px}
+.wide{overflow-x:auto;max-width:100%}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--bg);font-weight:600;font-size:12.5px;color:var(--muted);text-transform:uppercase;letter-spacing:.3px}
 tr:hover td{background:#fafbfc}
@@ -414,7 +415,7 @@ fn port_section(out: &mut String, p: &PortOut) {
         e(&p.explanation)
     );
     if !p.evidence.is_empty() {
-        out.push_str("<table class=\"evidence\"><tr><th>evidence</th><th>time (UTC)</th><th>event</th><th>line</th></tr>\n");
+        out.push_str("<div class=\"wide\"><table class=\"evidence\"><tr><th>evidence</th><th>time (UTC)</th><th>event</th><th>line</th></tr>\n");
         for ev in &p.evidence {
             let _ = writeln!(
                 out,
@@ -432,7 +433,7 @@ fn port_section(out: &mut String, p: &PortOut) {
                 e(&ev.text)
             );
         }
-        out.push_str("</table>\n");
+        out.push_str("</table></div>\n");
     }
     if let Some(rp) = &p.reprobe {
         let _ = writeln!(
@@ -463,7 +464,7 @@ fn list(out: &mut String, class: &str, items: &[String]) {
 
 fn summary_table(out: &mut String, r: &Report) {
     let e = html_escape;
-    out.push_str("<table class=\"summary\"><tr><th>host</th><th>port</th><th>scan state</th><th>verdict</th><th>cause</th><th>confidence</th><th>evidence</th><th>re-probe</th></tr>\n");
+    out.push_str("<div class=\"wide\"><table class=\"summary\"><tr><th>host</th><th>port</th><th>scan state</th><th>verdict</th><th>cause</th><th>confidence</th><th>evidence</th><th>re-probe</th></tr>\n");
     for p in &r.ports {
         let _ = writeln!(
             out,
@@ -479,14 +480,14 @@ fn summary_table(out: &mut String, r: &Report) {
             a = e(&p.anchor())
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
 }
 
 fn probe_section(out: &mut String, r: &Report) {
     let e = html_escape;
     out.push_str("<h2 id=\"reprobe\">Re-probe plan</h2>\n");
     if r.ports.iter().any(|p| p.reprobe.is_some()) {
-        out.push_str("<table class=\"probes\"><tr><th>address</th><th>port</th><th>at</th><th>result</th><th>tries</th><th>reading</th></tr>\n");
+        out.push_str("<div class=\"wide\"><table class=\"probes\"><tr><th>address</th><th>port</th><th>at</th><th>result</th><th>tries</th><th>reading</th></tr>\n");
         for p in r.ports.iter().filter(|p| p.reprobe.is_some()) {
             if let Some(rp) = &p.reprobe {
                 let _ = writeln!(
@@ -502,7 +503,7 @@ fn probe_section(out: &mut String, r: &Report) {
                 );
             }
         }
-        out.push_str("</table>\n");
+        out.push_str("</table></div>\n");
     } else if !r.ports.is_empty() {
         out.push_str("<p class=\"facts\">Not probed. Run <code>portmortem analyze --reprobe</code> (or <code>portmortem reprobe REPORT.json</code>) to connect once to exactly these pairs, or by hand:</p>\n<pre class=\"mono\">");
         for cmd in crate::reprobe::plan(&r.ports) {
@@ -514,7 +515,7 @@ fn probe_section(out: &mut String, r: &Report) {
 
 fn sources_section(out: &mut String, r: &Report) {
     let e = html_escape;
-    out.push_str("<h2 id=\"sources\">Sources</h2>\n<table><tr><th>file</th><th>format</th><th>host</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th><th>tz</th><th>time span (UTC)</th></tr>\n");
+    out.push_str("<h2 id=\"sources\">Sources</h2>\n<div class=\"wide\"><table><tr><th>file</th><th>format</th><th>host</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th><th>tz</th><th>time span (UTC)</th></tr>\n");
     for s in &r.sources {
         let _ = writeln!(
             out,
@@ -537,7 +538,7 @@ fn sources_section(out: &mut String, r: &Report) {
             e(&to_second(s.last_time.as_deref())),
         );
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
 }
 
 fn provenance_section(out: &mut String, r: &Report) {
@@ -545,7 +546,7 @@ fn provenance_section(out: &mut String, r: &Report) {
     let p = &r.provenance;
     let _ = writeln!(
         out,
-        "<h2 id=\"provenance\">Provenance</h2>\n<table class=\"provenance\"><tr><th>tool</th><td>{} {}</td></tr><tr><th>generated</th><td class=\"mono\">{}</td></tr><tr><th>command line</th><td><code>{}</code></td></tr></table>",
+        "<h2 id=\"provenance\">Provenance</h2>\n<div class=\"wide\"><table class=\"provenance\"><tr><th>tool</th><td>{} {}</td></tr><tr><th>generated</th><td class=\"mono\">{}</td></tr><tr><th>command line</th><td><code>{}</code></td></tr></table></div>",
         e(&p.tool),
         e(&p.version),
         e(&p.generated),
@@ -564,7 +565,7 @@ fn provenance_section(out: &mut String, r: &Report) {
     if !p.inputs.is_empty() {
         let _ = writeln!(
             out,
-            "<table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>{}</th></tr>",
+            "<div class=\"wide\"><table class=\"inputs\"><tr><th>input</th><th>bytes</th><th>{}</th></tr>",
             e(if p.digest.is_empty() {
                 "digest"
             } else {
@@ -580,7 +581,7 @@ fn provenance_section(out: &mut String, r: &Report) {
                 e(i.value())
             );
         }
-        out.push_str("</table>\n");
+        out.push_str("</table></div>\n");
     }
 }
 
