@@ -16,6 +16,17 @@ fn sha_hex(p: &std::path::Path) -> String {
         .collect()
 }
 
+/// The provenance entry of input `name` (a path under the sample).
+fn input(r: &serde_json::Value, name: &str) -> serde_json::Value {
+    r["provenance"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == format!("{SAMPLE}/{name}"))
+        .unwrap_or_else(|| panic!("{name} not in the provenance"))
+        .clone()
+}
+
 #[test]
 fn output_extension_picks_the_format_unless_format_is_given() {
     let d = tempfile::tempdir().unwrap();
@@ -204,22 +215,13 @@ fn every_report_carries_provenance_with_real_digests() {
     );
     let inputs = p["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 8, "7 logs and notes + the scan");
-    let gz = inputs
-        .iter()
-        .find(|i| i["file"] == format!("{SAMPLE}/db01/syslog.1.gz"))
-        .unwrap();
+    let gz = input(&r, "db01/syslog.1.gz");
     let gz_bytes = std::fs::read(root().join(SAMPLE).join("db01/syslog.1.gz")).unwrap();
     assert_eq!(gz["blake3"], blake3::hash(&gz_bytes).to_hex().as_str());
     assert_eq!(gz["bytes"], gz_bytes.len());
     // SHA-256 on request.
     let (_, r2) = analyze_json(&root(), &["--digest", "sha256", SAMPLE]);
-    let gz2 = r2["provenance"]["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["file"] == format!("{SAMPLE}/db01/syslog.1.gz"))
-        .unwrap()
-        .clone();
+    let gz2 = input(&r2, "db01/syslog.1.gz");
     assert_eq!(
         gz2["sha256"],
         sha_hex(&root().join(SAMPLE).join("db01/syslog.1.gz"))
@@ -290,13 +292,7 @@ fn digest_can_be_blake3_or_none() {
     let (_, r) = analyze_json(&root(), &[SAMPLE]);
     assert_schema_valid(&r);
     assert_eq!(r["provenance"]["digest"], "blake3");
-    let scan = r["provenance"]["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["file"] == format!("{SAMPLE}/scan.nessus"))
-        .unwrap()
-        .clone();
+    let scan = input(&r, "scan.nessus");
     assert!(scan["sha256"].is_null());
     let bytes = std::fs::read(root().join(SAMPLE).join("scan.nessus")).unwrap();
     assert_eq!(scan["blake3"], blake3::hash(&bytes).to_hex().as_str());

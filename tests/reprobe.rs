@@ -107,6 +107,30 @@ fn loopback_scan(dir: &std::path::Path, hosts: &[(&str, Affected<'_>)]) {
     std::fs::write(dir.join("scan.nessus"), nessus(&hs)).unwrap();
 }
 
+/// `analyze -o saved.json scan.nessus` in `dir`: the saved report.
+fn save_report(dir: &std::path::Path) -> serde_json::Value {
+    let o = run_in(dir, &["analyze", "-o", "saved.json", "scan.nessus"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&std::fs::read(dir.join("saved.json")).unwrap()).unwrap()
+}
+
+/// `reprobe --format json --probe-timeout TIMEOUT FILE` in `dir`: the updated report.
+fn reprobe_json(dir: &std::path::Path, file: &str, timeout: &str) -> serde_json::Value {
+    let o = run_in(
+        dir,
+        &[
+            "reprobe",
+            "--format",
+            "json",
+            "--probe-timeout",
+            timeout,
+            file,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 fn free_port(addr: &str) -> u16 {
     TcpListener::bind(addr)
         .unwrap()
@@ -224,25 +248,10 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
     let port = l.local_addr().unwrap().port();
     let d = tempfile::tempdir().unwrap();
     loopback_scan(d.path(), &[("127.0.0.1", &[(port, "www", "unresponsive")])]);
-    let o = run_in(d.path(), &["analyze", "-o", "saved.json", "scan.nessus"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let saved: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(d.path().join("saved.json")).unwrap()).unwrap();
+    let saved = save_report(d.path());
     assert!(saved["ports"][0]["reprobe"].is_null());
     // Open now.
-    let o = run_in(
-        d.path(),
-        &[
-            "reprobe",
-            "--format",
-            "json",
-            "--probe-timeout",
-            "2s",
-            "saved.json",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = reprobe_json(d.path(), "saved.json", "2s");
     assert_schema_valid(&r);
     assert_eq!(r["ports"][0]["reprobe"]["state"], "open");
     assert_eq!(r["provenance"]["from_report"]["file"], "saved.json");
@@ -252,7 +261,7 @@ fn reprobe_of_a_saved_report_probes_again_and_prints_the_updated_report() {
     );
     assert_eq!(r["provenance"]["command_line"][1], "reprobe");
     // Probed again once the port is closed: the earlier reading is replaced, not kept twice.
-    std::fs::write(d.path().join("again.json"), &o.stdout).unwrap();
+    std::fs::write(d.path().join("again.json"), r.to_string()).unwrap();
     drop(l);
     let o = run_in(
         d.path(),
@@ -303,25 +312,10 @@ fn an_unanswered_port_is_tried_twice_before_it_is_filtered() {
         d.path(),
         &[("127.0.0.1", &[(addr.port(), "ssh", "unresponsive")])],
     );
-    let o = run_in(d.path(), &["analyze", "-o", "saved.json", "scan.nessus"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let path = d.path().join("saved.json");
-    let mut saved: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut saved = save_report(d.path());
     let t0 = std::time::Instant::now();
-    let o = run_in(
-        d.path(),
-        &[
-            "reprobe",
-            "--format",
-            "json",
-            "--probe-timeout",
-            "500ms",
-            "saved.json",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = reprobe_json(d.path(), "saved.json", "500ms");
     let rp = &r["ports"][0]["reprobe"];
     assert_eq!(rp["state"], "filtered", "{rp}");
     assert_eq!(rp["attempts"], 2, "{rp}");
@@ -348,18 +342,7 @@ fn an_unanswered_port_is_tried_twice_before_it_is_filtered() {
         "format": "crowdsec", "event": "ban", "text": "4h ban on Ip 203.0.113.5", "until": until
     }]);
     std::fs::write(&path, serde_json::to_vec(&saved).unwrap()).unwrap();
-    let o = run_in(
-        d.path(),
-        &[
-            "reprobe",
-            "--format",
-            "json",
-            "--probe-timeout",
-            "500ms",
-            "saved.json",
-        ],
-    );
-    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = reprobe_json(d.path(), "saved.json", "500ms");
     let p = &r["ports"][0];
     assert_eq!(p["reprobe"]["state"], "filtered");
     assert!(

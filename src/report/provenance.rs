@@ -224,30 +224,39 @@ impl Provenance {
 mod tests {
     use super::*;
 
+    /// Both digests of the bytes `abc`, as sha256sum and b3sum print them.
     #[test]
-    fn digest_matches_sha256sum() {
+    fn digests_match_sha256sum_and_b3sum() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("a");
         std::fs::write(&p, b"abc").unwrap();
-        let (h, n) = digest_file(&p).unwrap();
-        assert_eq!(n, 3);
+        let sha = digest_file(&p).unwrap();
+        let b3 = blake3_file(&p).unwrap();
         assert_eq!(
-            h,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+            sha,
+            (
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad".to_string(),
+                3
+            )
+        );
+        assert_eq!(
+            b3,
+            (
+                "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85".to_string(),
+                3
+            )
         );
     }
 
     #[test]
-    fn blake3_matches_b3sum() {
+    fn blake3_over_several_blocks_is_the_whole_file_hash() {
         let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("a");
-        std::fs::write(&p, b"abc").unwrap();
+        let p = d.path().join("big");
+        let bytes: Vec<u8> = (0..(20u32 << 20) + 12345).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&p, &bytes).unwrap();
         let (h, n) = blake3_file(&p).unwrap();
-        assert_eq!(n, 3);
-        assert_eq!(
-            h,
-            "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"
-        );
+        assert_eq!(n, bytes.len() as u64);
+        assert_eq!(h, blake3::hash(&bytes).to_hex().to_string());
     }
 
     #[test]
