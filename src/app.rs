@@ -628,11 +628,25 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Status> {
     Ok(Status::Ok)
 }
 
-/// `portmortem man`: the manual page (roff), its SUBCOMMANDS section naming each command.
-pub fn man() -> Result<Status> {
+/// `portmortem man [COMMAND]`: the manual page (roff) of the tool, whose SUBCOMMANDS section
+/// names each portmortem-COMMAND(1), or of one command.
+pub fn man(command: Option<&str>) -> Result<Status> {
     let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => cmd,
+        Some(name) => {
+            let Some(sub) = cmd.find_subcommand(name) else {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                bail!("no command {name:?} (commands: {})", names.join(", "));
+            };
+            let full = format!("portmortem-{name}");
+            sub.clone()
+                .name(full)
+                .bin_name(format!("portmortem {name}"))
+        }
+    };
     let mut out = Vec::new();
-    clap_mangen::Man::new(cmd).render(&mut out)?;
+    clap_mangen::Man::new(page).render(&mut out)?;
     write_output(None, &String::from_utf8_lossy(&out))?;
     Ok(Status::Ok)
 }

@@ -34,8 +34,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on standard output.
-    Man,
+    /// Print the manual page (roff) on standard output: portmortem(1), or portmortem-COMMAND(1).
+    Man {
+        /// A command (`analyze`, `events`, `reprobe`, …) for its own page.
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         cli::Command::Reprobe(a) => app::reprobe_report(a),
         cli::Command::Formats => app::formats(),
         cli::Command::Completions { shell } => app::completions(*shell),
-        cli::Command::Man => app::man(),
+        cli::Command::Man { command } => app::man(command.as_deref()),
     };
     match result {
         Ok(status) => status.into(),

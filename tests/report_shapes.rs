@@ -262,6 +262,14 @@ fn completions_and_man_page() {
     assert!(t.starts_with(".ie \\n(.g .ds Aq"), "{t:.100}");
     assert!(t.contains(".TH portmortem 1"), "{t:.300}");
     assert!(t.contains("reprobe"));
+    let o = run_in(&root(), &["man", "analyze"]);
+    assert_eq!(o.status.code(), Some(0));
+    let t = stdout(&o);
+    assert!(t.contains(".TH portmortem-analyze 1"), "{t:.300}");
+    assert!(t.contains("probe\\-max"), "the flags are documented");
+    let o = run_in(&root(), &["man", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no command \"nosuch\""));
 }
 
 #[test]

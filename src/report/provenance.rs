@@ -252,7 +252,9 @@ mod tests {
     fn blake3_over_several_blocks_is_the_whole_file_hash() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("big");
-        let bytes: Vec<u8> = (0..(20u32 << 20) + 12345).map(|i| (i % 251) as u8).collect();
+        let bytes: Vec<u8> = (0..(20u32 << 20) + 12345)
+            .map(|i| (i % 251) as u8)
+            .collect();
         std::fs::write(&p, &bytes).unwrap();
         let (h, n) = blake3_file(&p).unwrap();
         assert_eq!(n, bytes.len() as u64);
