@@ -599,7 +599,8 @@ pub fn reprobe_report(args: &ReprobeArgs) -> Result<Status> {
         report::probed::unfold(p);
     }
     let digest = report::provenance::sha256_hex(&bytes);
-    let mut prov = report::provenance::collect(&[], args.output.digest);
+    // The inputs stay the saved report's (not read again); only the run's own facts are new.
+    let mut prov = report::provenance::collect(&[], crate::cli::DigestChoice::None);
     prov.digest = saved.provenance.digest.clone();
     prov.inputs = saved.provenance.inputs.clone();
     prov.from_report = Some(Box::new(report::provenance::FromReport {

@@ -107,9 +107,6 @@ pub struct OutputArgs {
     /// Colour in the text report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// Digest of every input in the report's provenance.
-    #[arg(long, value_enum, default_value_t = DigestChoice::Blake3, value_name = "ALGO")]
-    pub digest: DigestChoice,
 }
 
 /// Re-probe limits: shared by `analyze --reprobe` and `reprobe`.
@@ -224,6 +221,9 @@ pub struct AnalyzeArgs {
     pub slack: String,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Digest of every input in the report's provenance.
+    #[arg(long, value_enum, default_value_t = DigestChoice::Blake3, value_name = "ALGO")]
+    pub digest: DigestChoice,
     /// Re-probe the affected host:port pairs with a TCP connect (opt-in; touches the network).
     #[arg(long)]
     pub reprobe: bool,

@@ -522,7 +522,7 @@ impl Config {
                 .collect(),
             output: a.out.output.clone(),
             color: a.out.color,
-            digest: a.out.digest,
+            digest: a.digest,
             reprobe,
             fail_on: a.fail_on,
             strict: a.strict,
