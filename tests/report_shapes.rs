@@ -93,6 +93,13 @@ fn text_report_opens_with_the_summary_table_and_wraps_at_columns() {
     let lines: Vec<&str> = t.lines().collect();
     assert!(lines[2].trim_start().starts_with("HOST"), "{t:.300}");
     assert!(lines[3].contains("192.0.2.10") && lines[3].contains("blocked"));
+    // The table fits too: the evidence column is the first left out.
+    assert!(
+        !lines[2].contains("EVIDENCE") && lines[2].contains("CAUSE"),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[3].chars().count() <= 72, "{}", lines[3]);
     // Prose wraps at 72 columns with a hanging indent (tables and unbreakable tokens aside).
     let expl = lines
         .iter()

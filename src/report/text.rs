@@ -85,24 +85,28 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(n)))
 }
 
-/// The per-port summary table: one line a port, columns sized to their content.
-fn summary_table(out: &mut String, r: &Report, paint: &Paint) {
-    let head = [
+/// The file name of an evidence path (the row names the host; the details give the path).
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\', '!']).next().unwrap_or(path)
+}
+
+/// The per-port summary table: one line a port, columns sized to their content; columns that do
+/// not fit `width` are left out, the least needed first (evidence, then scan state).
+fn summary_table(out: &mut String, r: &Report, paint: &Paint, width: usize) {
+    const HEAD: [&str; 7] = [
         "HOST", "PORT", "STATE", "VERDICT", "CAUSE", "CONF", "EVIDENCE",
     ];
+    const VERDICT: usize = 3;
     let rows: Vec<(Verdict, [String; 7])> = r
         .ports
         .iter()
         .map(|p| {
             let ev = match p.evidence.as_slice() {
                 [] => "–".to_string(),
-                [one] => format!("{}:{}", super::short_path(&one.file), one.line),
-                [first, more @ ..] => format!(
-                    "{}:{} +{}",
-                    super::short_path(&first.file),
-                    first.line,
-                    more.len()
-                ),
+                [one] => format!("{}:{}", file_name(&one.file), one.line),
+                [first, more @ ..] => {
+                    format!("{}:{} +{}", file_name(&first.file), first.line, more.len())
+                }
             };
             (
                 p.verdict,
@@ -118,32 +122,39 @@ fn summary_table(out: &mut String, r: &Report, paint: &Paint) {
             )
         })
         .collect();
-    let mut w: Vec<usize> = head.iter().map(|h| h.len()).collect();
+    let mut w: Vec<usize> = HEAD.iter().map(|h| h.len()).collect();
     for (_, row) in &rows {
         for (i, c) in row.iter().enumerate() {
             w[i] = w[i].max(UnicodeWidthStr::width(c.as_str()));
         }
     }
+    let mut shown: Vec<usize> = (0..HEAD.len()).collect();
+    let total = |shown: &[usize]| 2 + shown.iter().map(|&i| w[i] + 2).sum::<usize>() - 2;
+    for drop in [6, 2] {
+        if total(&shown) > width {
+            shown.retain(|&i| i != drop);
+        }
+    }
     let line = |cells: &[String]| -> String {
-        cells
+        shown
             .iter()
             .enumerate()
-            .map(|(i, c)| {
-                if i + 1 == cells.len() {
-                    c.clone()
+            .map(|(k, &i)| {
+                if k + 1 == shown.len() {
+                    cells[i].clone()
                 } else {
-                    pad(c, w[i])
+                    pad(&cells[i], w[i])
                 }
             })
             .collect::<Vec<_>>()
             .join("  ")
     };
-    let header: Vec<String> = head.iter().map(|h| h.to_string()).collect();
+    let header: Vec<String> = HEAD.iter().map(|h| h.to_string()).collect();
     let _ = writeln!(out, "  {}", paint.dim(&line(&header)));
     for (v, row) in &rows {
         let mut cells: Vec<String> = row.to_vec();
         // Colour after padding, so escape codes do not count as width.
-        cells[3] = paint.verdict(*v, &pad(&row[3], w[3]));
+        cells[VERDICT] = paint.verdict(*v, &pad(&row[VERDICT], w[VERDICT]));
         let _ = writeln!(out, "  {}", line(&cells).trim_end());
     }
 }
@@ -216,7 +227,7 @@ pub fn render(r: &Report, layout: Layout) -> String {
     );
     if !r.ports.is_empty() {
         let _ = writeln!(out);
-        summary_table(&mut out, r, &paint);
+        summary_table(&mut out, r, &paint, width);
     }
     for sc in &r.scans {
         let _ = writeln!(out);
@@ -306,7 +317,7 @@ pub fn render(r: &Report, layout: Layout) -> String {
     );
     if out.lines().count() > LONG && !r.ports.is_empty() {
         let _ = writeln!(out, "\nsummary (again):");
-        summary_table(&mut out, r, &paint);
+        summary_table(&mut out, r, &paint, width);
     }
     out
 }
