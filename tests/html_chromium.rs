@@ -262,3 +262,50 @@ fn html_report_renders_in_chromium_with_timelines_links_and_provenance() {
     );
     std::fs::copy(&page, shot_dir.join("sample.html")).unwrap();
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+/// A file name is attacker-chosen too (an archive's member names): in the page it is text, in an
+/// attribute it stays inside its quotes, and Chromium builds no element from it.
+#[test]
+fn hostile_file_names_stay_text_in_chromium() {
+    let Some(bin) = require() else { return };
+    let d = tempfile::tempdir().unwrap();
+    let case = d.path().join("case");
+    copy_dir(&root().join(SAMPLE), &case);
+    let evil = "k\"><img src=x onerror=alert(1)><svg onload=alert(2)>.log";
+    std::fs::rename(case.join("web01/kern.log"), case.join("web01").join(evil)).unwrap();
+    let page = d.path().join("r.html");
+    let o = run_in(
+        d.path(),
+        &[
+            "analyze",
+            "--no-progress",
+            "-o",
+            page.to_str().unwrap(),
+            "case",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dom = run_chromium(&bin, &d.path().join("profile"), &["--dump-dom"], &page);
+    assert!(dom.contains("</html>"));
+    assert!(
+        !dom.contains("<img"),
+        "an element was built from a file name"
+    );
+    assert_eq!(dom.matches("<svg").count(), 7, "only the timelines are SVG");
+    assert!(
+        dom.contains("data-evidence=\"case/web01/k&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")
+    );
+}
