@@ -12,7 +12,7 @@ use ipnet::IpNet;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cli::{AnalyzeArgs, EventsArgs, FailOn, OutputFormat};
+use crate::cli::{AnalyzeArgs, ColorChoice, EventsArgs, FailOn, OutputFormat, ReprobeArgs};
 use crate::config::{Config, InputConfig, first_match};
 use crate::correlate::{self, Verdict};
 use crate::model::{Query, SourceStats};
@@ -483,6 +483,9 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     let quiet = cfg.input.quiet;
     init_threads(cfg.input.threads);
 
+    for n in &cfg.notes {
+        warn(quiet, n);
+    }
     if cfg.input.paths.is_empty() && cfg.scans.is_empty() && cfg.manual.is_none() {
         bail!(
             "nothing to analyze: give a scan report and the logs as PATHS (or the report with --scan FILE, or a case by hand with --target HOST --ports LIST --window START..END)"
@@ -499,6 +502,16 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     {
         warn(quiet, n);
     }
+    // Every input as given, for the provenance digests.
+    let digest_inputs: Vec<report::provenance::Input> = found_scans
+        .inputs
+        .iter()
+        .chain(&found.inputs)
+        .map(|i| report::provenance::Input {
+            display: i.display.clone(),
+            path: i.path.clone(),
+        })
+        .collect();
     read_once(&mut found.inputs, quiet);
     let mut c = classify(found.inputs, &cfg.input, false);
     let given = classify(found_scans.inputs, &cfg.input, true);
@@ -703,48 +716,16 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
         }
     }
 
-    let probes = match &cfg.reprobe {
-        Some(rp) => {
-            let (res, notes) = reprobe::probe(
-                &cases,
-                rp.timeout.and_then(|t| t.to_std().ok()),
-                rp.concurrency,
-                rp.rate_per_s,
-            );
-            for n in notes {
-                warn(quiet, &format!("re-probe: {n}"));
-            }
-            res
-        }
-        None => vec![None; cases.len()],
+    let meta = report::Meta {
+        provenance: report::provenance::collect(&digest_inputs, cfg.digest),
+        slack: cfg.slack,
     };
-
-    let mut report = report::build(&scans, &cases, &findings, &stats, &events, &probes, &ties);
+    let mut report = report::build(&scans, &cases, &findings, &stats, &events, &ties, meta);
+    if let Some(rp) = &cfg.reprobe {
+        reprobe::run(&mut report, rp, |line| warn(quiet, line))?;
+    }
     report.warnings = warnings();
-    let text = match cfg.format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report)?;
-            s.push('\n');
-            s
-        }
-        OutputFormat::Jsonl => report::formats::jsonl(&report)?,
-        OutputFormat::Csv => report::formats::csv(&report)?,
-        OutputFormat::Markdown => report::formats::markdown(&report),
-        OutputFormat::Html => report::formats::html(&report),
-        OutputFormat::Text => {
-            let color = cfg.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let mut t = report::text::render(&report, color);
-            if cfg.reprobe.is_none() && !cases.is_empty() {
-                t.push_str("\nre-probe plan (run with --reprobe, or by hand):\n");
-                for cmd in reprobe::plan(&cases) {
-                    t.push_str(&format!("  {cmd}\n"));
-                }
-            }
-            t
-        }
-    };
+    let text = render(&report, cfg.format, cfg.output.as_ref(), cfg.color)?;
     write_output(cfg.output.as_ref(), &text)?;
 
     if !c.errors.is_empty() || read_errors > 0 {
@@ -764,6 +745,144 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<Status> {
     Ok(Status::Ok)
 }
 
+/// Columns of the text report: the terminal's width, else `COLUMNS`, else 100.
+fn text_width(to_terminal: bool) -> usize {
+    let term = to_terminal
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    term.or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .unwrap_or(100)
+        .clamp(40, 400)
+}
+
+/// The report in `format`.
+fn render(
+    report: &report::Report,
+    format: OutputFormat,
+    output: Option<&PathBuf>,
+    color: ColorChoice,
+) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(report)?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Jsonl => report::formats::jsonl(report)?,
+        OutputFormat::Csv => report::formats::csv(report)?,
+        OutputFormat::Markdown => report::formats::markdown(report),
+        OutputFormat::Html => report::html::render(report),
+        OutputFormat::Defectdojo => report::defectdojo::render(report)?,
+        OutputFormat::Text => {
+            let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            report::text::render(
+                report,
+                report::text::Layout {
+                    color,
+                    width: text_width(to_terminal),
+                },
+            )
+        }
+    })
+}
+
+/// `portmortem reprobe REPORT.json`: the saved report's pairs probed again (the same limits as
+/// `analyze --reprobe`), each result folded into its port, and the updated report printed.
+pub fn reprobe_report(args: &ReprobeArgs) -> Result<Status> {
+    let rp = crate::config::ReprobeConfig::from_args(&args.probe)?;
+    let (format, note) = crate::config::output_format(&args.output);
+    if let Some(n) = note {
+        warn(args.quiet, &n);
+    }
+    let path = &args.report;
+    let bytes = if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b)
+            .context("cannot read the report from standard input")?;
+        b
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    let mut saved: report::Report = serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a portmortem JSON report (write one with `analyze --format json -o FILE`)",
+            path.display()
+        )
+    })?;
+    if saved.schema != report::SCHEMA {
+        bail!(
+            "{}: schema {:?}, expected {:?}",
+            path.display(),
+            saved.schema,
+            report::SCHEMA
+        );
+    }
+    // A second re-probe replaces the first: its sentence is not kept twice.
+    for p in &mut saved.ports {
+        report::probed::unfold(p);
+    }
+    let digest = report::provenance::sha256_hex(&bytes);
+    // The inputs stay the saved report's (not read again); only the run's own facts are new.
+    let mut prov = report::provenance::collect(&[], crate::cli::DigestChoice::None);
+    prov.digest = saved.provenance.digest.clone();
+    prov.inputs = saved.provenance.inputs.clone();
+    prov.from_report = Some(Box::new(report::provenance::FromReport {
+        file: clean_str(&path.display().to_string()),
+        sha256: Some(digest),
+        provenance: std::mem::take(&mut saved.provenance),
+    }));
+    saved.provenance = prov;
+    reprobe::run(&mut saved, &rp, |line| warn(args.quiet, line))?;
+    let text = render(
+        &saved,
+        format,
+        args.output.output.as_ref(),
+        args.output.color,
+    )?;
+    write_output(args.output.output.as_ref(), &text)?;
+    Ok(Status::Ok)
+}
+
+/// `portmortem completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Result<Status> {
+    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "portmortem", &mut out);
+    write_output(None, &String::from_utf8_lossy(&out))?;
+    Ok(Status::Ok)
+}
+
+/// `portmortem man [COMMAND]`: the manual page (roff) of the tool, whose SUBCOMMANDS section
+/// names each portmortem-COMMAND(1), or of one command.
+pub fn man(command: Option<&str>) -> Result<Status> {
+    let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => cmd,
+        Some(name) => {
+            let Some(sub) = cmd.find_subcommand(name) else {
+                let names: Vec<&str> = cmd.get_subcommands().map(|s| s.get_name()).collect();
+                bail!("no command {name:?} (commands: {})", names.join(", "));
+            };
+            let full = format!("portmortem-{name}");
+            sub.clone()
+                .name(full)
+                .bin_name(format!("portmortem {name}"))
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page).render(&mut out)?;
+    write_output(None, &String::from_utf8_lossy(&out))?;
+    Ok(Status::Ok)
+}
+
 #[derive(Serialize)]
 struct EventLine<'a> {
     file: &'a str,
@@ -771,6 +890,16 @@ struct EventLine<'a> {
     format: &'a str,
     #[serde(flatten)]
     event: &'a portmortem_parsers::Event,
+}
+
+/// An `events` line: the event's own fields, then its ECS and Timesketch fields (dotted keys).
+fn event_record(line: &EventLine<'_>, text: &str) -> serde_json::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(line)?;
+    if let serde_json::Value::Object(m) = &mut v {
+        let ecs = report::ecs::event_fields(line.event, m, text);
+        m.extend(ecs);
+    }
+    Ok(v)
 }
 
 pub fn events(args: &EventsArgs) -> Result<Status> {
@@ -827,7 +956,8 @@ pub fn events(args: &EventsArgs) -> Result<Status> {
                     format: &source.format,
                     event: &e.event,
                 };
-                let r = serde_json::to_writer(&mut stdout, &line)
+                let r = event_record(&line, &e.text)
+                    .and_then(|v| serde_json::to_writer(&mut stdout, &v))
                     .map_err(std::io::Error::from)
                     .and_then(|_| stdout.write_all(b"\n"));
                 if let Err(err) = r {

@@ -25,8 +25,20 @@ pub enum Command {
     Analyze(Box<AnalyzeArgs>),
     /// Print the normalized events of log files as JSON lines (file, line, time, format, event).
     Events(EventsArgs),
+    /// Re-run the re-probes of a saved JSON report and print the updated report.
+    Reprobe(ReprobeArgs),
     /// List the formats portmortem reads, with an example line each.
     Formats,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output: portmortem(1), or portmortem-COMMAND(1).
+    Man {
+        /// A command (`analyze`, `events`, `reprobe`, …) for its own page.
+        command: Option<String>,
+    },
     /// Follow the logs while a scan runs and alert as soon as the scanner is blocked or a
     /// target's service or host goes down.
     Watch(Box<WatchArgs>),
@@ -90,8 +102,95 @@ pub enum OutputFormat {
     Jsonl,
     Csv,
     Markdown,
-    /// A self-contained page.
+    /// A self-contained page with a timeline per host.
     Html,
+    /// DefectDojo "Generic Findings Import" JSON: one finding per port.
+    Defectdojo,
+}
+
+impl OutputFormat {
+    /// The format an output file's extension names (`.json`, `.jsonl`, `.csv`, `.md`, `.html`,
+    /// `.txt`); `None` for any other.
+    pub fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "json" => OutputFormat::Json,
+            "jsonl" | "ndjson" => OutputFormat::Jsonl,
+            "csv" => OutputFormat::Csv,
+            "md" | "markdown" => OutputFormat::Markdown,
+            "html" | "htm" => OutputFormat::Html,
+            "txt" | "text" => OutputFormat::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// When the text report is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal without `NO_COLOR`.
+    Auto,
+    Always,
+    Never,
+}
+
+/// How inputs are fingerprinted in the report's provenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DigestChoice {
+    /// BLAKE3 (what `b3sum` checks): all cores on each file; the default, as it keeps a run over
+    /// gigabytes of logs close to the time of reading them.
+    Blake3,
+    /// SHA-256 (what `sha256sum` checks): one core per file, about 1.4 GB/s with SHA-NI, so a
+    /// 1 GB log adds about 0.8 s.
+    Sha256,
+    /// No digest (sizes only): the fastest run, a report that cannot prove its inputs.
+    None,
+}
+
+/// How the report is written: shared by `analyze` and `reprobe`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Report format (default: from the --output extension, else text).
+    #[arg(long, value_enum)]
+    pub format: Option<OutputFormat>,
+    /// Write the report to FILE instead of standard output; `.json .jsonl .csv .md .html` choose
+    /// the format when --format is not given.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour in the text report.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// Re-probe limits: shared by `analyze --reprobe` and `reprobe`.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Re-probe connect timeout (default: 2 × the scan's checks_read_timeout, else 10s).
+    #[arg(long = "probe-timeout", value_name = "DUR")]
+    pub probe_timeout: Option<String>,
+    /// Re-probes in flight at once.
+    #[arg(long = "probe-concurrency", default_value_t = 8, value_name = "N")]
+    pub probe_concurrency: usize,
+    /// Re-probes started per second.
+    #[arg(long = "probe-rate", default_value = "20", value_name = "N/s")]
+    pub probe_rate: String,
+    /// Most host:port pairs one run probes; a run with more refuses before the first connect.
+    #[arg(long = "probe-max", default_value_t = 64, value_name = "N")]
+    pub probe_max: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ReprobeArgs {
+    /// A report written by `analyze --format json`.
+    #[arg(value_name = "REPORT.json")]
+    pub report: PathBuf,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Quiet: no plan or warnings on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// How a manually given port looked when it was found gone.
@@ -207,24 +306,16 @@ pub struct AnalyzeArgs {
         allow_hyphen_values = true
     )]
     pub slack: String,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Digest of every input in the report's provenance.
+    #[arg(long, value_enum, default_value_t = DigestChoice::Blake3, value_name = "ALGO")]
+    pub digest: DigestChoice,
     /// Re-probe the affected host:port pairs with a TCP connect (opt-in; touches the network).
     #[arg(long)]
     pub reprobe: bool,
-    /// Re-probe connect timeout (default: 2 × the scan's checks_read_timeout, else 10s).
-    #[arg(long = "probe-timeout", value_name = "DUR")]
-    pub probe_timeout: Option<String>,
-    /// Re-probes in flight at once.
-    #[arg(long = "probe-concurrency", default_value_t = 8, value_name = "N")]
-    pub probe_concurrency: usize,
-    /// Re-probes started per second.
-    #[arg(long = "probe-rate", default_value = "20", value_name = "N/s")]
-    pub probe_rate: String,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
     /// Exit 1 when a port has this verdict.
     #[arg(long = "fail-on", value_enum, value_name = "VERDICT")]
     pub fail_on: Option<FailOn>,

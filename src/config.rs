@@ -12,7 +12,11 @@ use ipnet::IpNet;
 use portmortem_parsers::LogFormat;
 use serde::Deserialize;
 
-use crate::cli::{AnalyzeArgs, FailOn, InputArgs, OutputFormat};
+use clap::ValueEnum;
+
+use crate::cli::{
+    AnalyzeArgs, ColorChoice, DigestChoice, FailOn, InputArgs, OutputArgs, OutputFormat, ProbeArgs,
+};
 
 /// A per-source setting chosen by a glob over the source's display path.
 #[derive(Debug, Clone)]
@@ -119,7 +123,12 @@ pub struct Config {
     pub scan_tz: Tz,
     pub slack: Duration,
     pub format: OutputFormat,
+    /// Warnings about options: a format other than the output's name suggests, probe flags
+    /// without `--reprobe`.
+    pub notes: Vec<String>,
     pub output: Option<PathBuf>,
+    pub color: ColorChoice,
+    pub digest: DigestChoice,
     pub reprobe: Option<ReprobeConfig>,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
@@ -183,6 +192,90 @@ pub struct ReprobeConfig {
     pub timeout: Option<Duration>,
     pub concurrency: usize,
     pub rate_per_s: f64,
+    /// `--probe-max`: more pairs than this and the run refuses.
+    pub max: usize,
+}
+
+impl ReprobeConfig {
+    pub fn from_args(a: &ProbeArgs) -> Result<Self> {
+        let timeout = a
+            .probe_timeout
+            .as_deref()
+            .map(parse_duration)
+            .transpose()
+            .context("--probe-timeout")?;
+        if let Some(t) = timeout
+            && (t <= Duration::zero() || t > Duration::seconds(300))
+        {
+            bail!(
+                "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got {:?}",
+                a.probe_timeout.as_deref().unwrap_or_default()
+            );
+        }
+        let rate = a.probe_rate.trim_end_matches("/s");
+        let rate_per_s: f64 = rate
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
+            .ok_or_else(|| anyhow::anyhow!("--probe-rate expects N/s with 0 < N ≤ 1000"))?;
+        if a.probe_concurrency == 0 || a.probe_concurrency > 256 {
+            bail!("--probe-concurrency must be between 1 and 256");
+        }
+        if a.probe_max == 0 {
+            bail!("--probe-max must be at least 1");
+        }
+        Ok(ReprobeConfig {
+            timeout,
+            concurrency: a.probe_concurrency,
+            rate_per_s,
+            max: a.probe_max,
+        })
+    }
+}
+
+impl ProbeArgs {
+    /// The probe flags given with other than their default values (`--probe-max, --probe-rate`).
+    pub fn given(&self) -> Option<String> {
+        let mut v = Vec::new();
+        if self.probe_timeout.is_some() {
+            v.push("--probe-timeout");
+        }
+        if self.probe_concurrency != 8 {
+            v.push("--probe-concurrency");
+        }
+        if self.probe_rate != "20" {
+            v.push("--probe-rate");
+        }
+        if self.probe_max != 64 {
+            v.push("--probe-max");
+        }
+        (!v.is_empty()).then(|| v.join(", "))
+    }
+}
+
+/// The report format: `--format`, else the `--output` file's extension, else text; and a warning
+/// when the extension names another format than `--format`.
+pub fn output_format(a: &OutputArgs) -> (OutputFormat, Option<String>) {
+    let by_ext = a.output.as_deref().and_then(OutputFormat::from_extension);
+    match (a.format, by_ext) {
+        (Some(f), Some(e)) if f != e && f != OutputFormat::Defectdojo => (
+            f,
+            Some(format!(
+                "--format {} writes {} although its extension suggests {}",
+                f.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
+                a.output
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                e.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
+            )),
+        ),
+        (Some(f), _) => (f, None),
+        (None, Some(e)) => (e, None),
+        (None, None) => (OutputFormat::Text, None),
+    }
 }
 
 /// `--config` TOML.
@@ -453,34 +546,7 @@ impl Config {
             bail!("--slack must not be negative");
         }
         let reprobe = if a.reprobe {
-            let timeout = a
-                .probe_timeout
-                .as_deref()
-                .map(parse_duration)
-                .transpose()
-                .context("--probe-timeout")?;
-            if let Some(t) = timeout
-                && (t <= Duration::zero() || t > Duration::seconds(300))
-            {
-                bail!(
-                    "--probe-timeout must be more than 0 and at most 5m (e.g. 500ms, 10s), got {:?}",
-                    a.probe_timeout.as_deref().unwrap_or_default()
-                );
-            }
-            let rate = a.probe_rate.trim_end_matches("/s");
-            let rate_per_s: f64 = rate
-                .parse()
-                .ok()
-                .filter(|r: &f64| r.is_finite() && *r > 0.0 && *r <= 1000.0)
-                .ok_or_else(|| anyhow::anyhow!("--probe-rate expects N/s with 0 < N ≤ 1000"))?;
-            if a.probe_concurrency == 0 || a.probe_concurrency > 256 {
-                bail!("--probe-concurrency must be between 1 and 256");
-            }
-            Some(ReprobeConfig {
-                timeout,
-                concurrency: a.probe_concurrency,
-                rate_per_s,
-            })
+            Some(ReprobeConfig::from_args(&a.probe)?)
         } else {
             None
         };
@@ -517,6 +583,10 @@ impl Config {
                 },
             })
         };
+        let probe_note = (!a.reprobe)
+            .then(|| a.probe.given())
+            .flatten()
+            .map(|flags| format!("{flags} has no effect without --reprobe (nothing is probed)"));
         Ok(Self {
             input,
             scans: a.scan.clone(),
@@ -526,8 +596,15 @@ impl Config {
             scanner_nets,
             scan_tz,
             slack,
-            format: a.format,
-            output: a.output.clone(),
+            format: output_format(&a.out).0,
+            notes: output_format(&a.out)
+                .1
+                .into_iter()
+                .chain(probe_note)
+                .collect(),
+            output: a.out.output.clone(),
+            color: a.out.color,
+            digest: a.digest,
             reprobe,
             fail_on: a.fail_on,
             strict: a.strict,

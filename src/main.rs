@@ -23,8 +23,11 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         cli::Command::Analyze(a) => app::analyze(a),
         cli::Command::Events(a) => app::events(a),
+        cli::Command::Reprobe(a) => app::reprobe_report(a),
         cli::Command::Formats => app::formats(),
         cli::Command::Watch(a) => watch::run(a),
+        cli::Command::Completions { shell } => app::completions(*shell),
+        cli::Command::Man { command } => app::man(command.as_deref()),
     };
     match result {
         Ok(status) => status.into(),

@@ -80,8 +80,11 @@ fn max_checks_advice(case: &PortCase) -> String {
 
 fn rescan(case: &PortCase) -> String {
     format!(
-        "Then rescan {}/{} on {}, or re-probe it now: nmap -Pn -sT --reason -p {} {}",
-        case.protocol, case.port, case.host, case.port, case.host
+        "Then rescan {}/{} on {}, or re-probe it now: {}",
+        case.protocol,
+        case.port,
+        case.host,
+        crate::reprobe::nmap_command(&case.host, &[case.port])
     )
 }
 

@@ -22,7 +22,7 @@ mod testkit;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::GlobRule;
 use crate::model::{LocatedEvent, SourceStats};
@@ -32,7 +32,7 @@ use services::{HostServices, family};
 
 /// What happened to a port. Serialized (serde) as its snake_case name, the same text as
 /// [`Verdict::as_str`] (`blocked`, `service_restart`, `unexplained`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Blocked,
@@ -52,7 +52,7 @@ impl Verdict {
 
 /// Why, within a verdict. Serialized (serde) as its snake_case name, the same text as
 /// [`Cause::as_str`] (`firewall_drop`, `oom_kill`, …). The order is the tie-break of ranking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
     FirewallDrop,
@@ -98,7 +98,7 @@ impl Cause {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     Low,

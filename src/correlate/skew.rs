@@ -23,7 +23,7 @@ pub const MIN_SUPPORT: usize = 3;
 type Span = (DateTime<Utc>, DateTime<Utc>, usize);
 
 /// The estimate for one source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Skew {
     /// The source's clock minus true time, as estimated (seconds); 0 when nothing says it is off.
     pub offset_s: i64,
@@ -311,7 +311,11 @@ fn corroborate(ks: &mut [Option<Skew>], sources: &[SourceStats]) {
             k.note = format!(
                 "its {} {} the offset {d:+}s that {by} shows with more support (the same clock or zone mistake): moved",
                 crate::words::count(k.connections as u64, "scanner event", "scanner events"),
-                if k.connections == 1 { "allows" } else { "allow" }
+                if k.connections == 1 {
+                    "allows"
+                } else {
+                    "allow"
+                }
             );
         }
     }

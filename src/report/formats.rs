@@ -1,17 +1,17 @@
-//! Machine and document renderings of the report: JSON lines (one port a line, with ECS-style fields
-//! for SIEM ingestion), CSV (one row a port), Markdown and HTML.
+//! Machine and document renderings of the report: JSON lines (one port a line, with ECS and
+//! Timesketch fields for SIEM ingestion), CSV (one row a port), Markdown.
 
 use std::fmt::Write;
 
 use anyhow::Result;
 
 use crate::correlate::Cause;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{PortOut, Report};
 
-/// One JSON object per port: every port field, plus `@timestamp` (the recheck), `source.ip` (the
-/// scanner), `destination.ip`/`destination.port`, and `event.*` fields in ECS style.
+/// One JSON object per port: every port field, plus the ECS and Timesketch fields of
+/// [`super::ecs::port_fields`] and `provenance` (version, time, command line).
 pub fn jsonl(r: &Report) -> Result<String> {
     let mut out = String::new();
     for p in &r.ports {
@@ -23,25 +23,16 @@ pub fn jsonl(r: &Report) -> Result<String> {
             .flat_map(|s| s.scanner_ips.iter().map(String::as_str))
             .collect();
         if let Value::Object(m) = &mut v {
-            m.insert("@timestamp".into(), json!(p.window.end));
+            m.extend(super::ecs::port_fields(p, &scanners));
             m.insert(
-                "source.ip".into(),
-                match scanners.as_slice() {
-                    [one] => json!(one),
-                    [] => Value::Null,
-                    many => json!(many),
-                },
+                "provenance".into(),
+                serde_json::json!({
+                    "tool": r.provenance.tool,
+                    "version": r.provenance.version,
+                    "generated": r.provenance.generated,
+                    "command_line": r.provenance.command_line,
+                }),
             );
-            m.insert("destination.ip".into(), json!(p.host));
-            m.insert("destination.port".into(), json!(p.port));
-            m.insert("network.transport".into(), json!(p.protocol));
-            m.insert("event.kind".into(), json!("event"));
-            m.insert("event.category".into(), json!(["network"]));
-            m.insert("event.module".into(), json!("portmortem"));
-            m.insert("event.action".into(), json!(p.verdict));
-            m.insert("event.reason".into(), json!(p.explanation));
-            // The recheck of a port that was open failed: that is the outcome being explained.
-            m.insert("event.outcome".into(), json!("failure"));
         }
         out.push_str(&serde_json::to_string(&v)?);
         out.push('\n');
@@ -80,8 +71,22 @@ pub fn csv(r: &Report) -> Result<String> {
         "advice",
         "reprobe_state",
         "scan_file",
+        "scan_digest",
+        "generated",
+        "portmortem_version",
+        "command_line",
     ])?;
+    let command = r.provenance.command();
     for p in &r.ports {
+        // `blake3:…` or `sha256:…`, as --digest chose.
+        let scan_digest = r
+            .provenance
+            .inputs
+            .iter()
+            .find(|i| i.file == p.scan_file)
+            .filter(|i| i.value() != "–")
+            .map(|i| format!("{}:{}", r.provenance.digest, i.value()))
+            .unwrap_or_default();
         let evidence: Vec<String> = p
             .evidence
             .iter()
@@ -105,10 +110,13 @@ pub fn csv(r: &Report) -> Result<String> {
             cell(&p.advice.join(" | ")),
             p.reprobe
                 .as_ref()
-                .map(|x| x.state)
-                .unwrap_or("")
-                .to_string(),
+                .map(|x| x.state.clone())
+                .unwrap_or_default(),
             cell(&p.scan_file),
+            scan_digest,
+            r.provenance.generated.clone(),
+            r.provenance.version.clone(),
+            cell(&command),
         ])?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
@@ -166,30 +174,22 @@ fn md_port(out: &mut String, p: &PortOut) {
     if let Some(r) = &p.reprobe {
         let _ = writeln!(
             out,
-            "Re-probe: **{}** at {} ({:.0} ms).\n",
-            r.state, r.at, r.elapsed_ms
+            "Re-probe of {}: **{}** at {} ({:.0} ms){}.\n",
+            md(&r.address),
+            r.state,
+            r.at,
+            r.elapsed_ms,
+            if r.reading.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", md(&r.reading))
+            }
         );
     }
     for a in &p.advice {
         let _ = writeln!(out, "- {}", md(a));
     }
     out.push('\n');
-}
-
-/// Escape text for HTML (and for Markdown's inline HTML).
-pub fn html_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 /// A Markdown document: summary table, then a section per port.
@@ -204,6 +204,7 @@ pub fn markdown(r: &Report) -> String {
         s.service_restart,
         s.unexplained
     );
+    let _ = writeln!(out, "_{}._\n", md(&r.provenance.line()));
     for sc in &r.scans {
         let _ = writeln!(
             out,
@@ -259,109 +260,31 @@ pub fn markdown(r: &Report) -> String {
                 .unwrap_or_else(|| "–".into())
         );
     }
+    md_provenance(&mut out, &r.provenance);
     out
 }
 
-/// A self-contained HTML page (no scripts, no external resources); every log-derived string is
-/// escaped.
-pub fn html(r: &Report) -> String {
-    let e = html_escape;
-    let s = &r.summary;
-    let mut out = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>portmortem report</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}pre{white-space:pre-wrap;word-break:break-all;background:#f6f6f6;padding:.3em;margin:.2em 0}.blocked{color:#b00}.service_restart{color:#a60}.unexplained{color:#70a}</style></head><body>\n<h1>portmortem report</h1>\n",
-    );
+fn md_provenance(out: &mut String, p: &super::Provenance) {
     let _ = writeln!(
         out,
-        "<p>{} went away during the scan: <b class=\"blocked\">{} blocked</b>, <b class=\"service_restart\">{} service_restart</b>, <b class=\"unexplained\">{} unexplained</b>.</p>",
-        crate::words::count(s.ports as u64, "port", "ports"),
-        s.blocked,
-        s.service_restart,
-        s.unexplained
+        "\n## Provenance\n\n{}; command: <code>{}</code>\n",
+        md(&p.line()),
+        md(&p.command())
     );
-    for sc in &r.scans {
+    if !p.inputs.is_empty() {
         let _ = writeln!(
             out,
-            "<p>Scan <code>{}</code> ({}): {}.</p>",
-            e(&sc.file),
-            e(&sc.format),
-            e(&sc.facts())
-        );
-        if !sc.notes.is_empty() {
-            out.push_str("<ul>");
-            for n in &sc.notes {
-                let _ = write!(out, "<li>{}</li>", e(n));
+            "| input | bytes | {} |\n|---|---|---|",
+            if p.digest.is_empty() {
+                "digest"
+            } else {
+                &p.digest
             }
-            out.push_str("</ul>\n");
-        }
-    }
-    if !r.ports.is_empty() {
-        out.push_str("<table><tr><th>host</th><th>port</th><th>scan state</th><th>verdict</th><th>cause</th><th>confidence</th></tr>\n");
-        for p in &r.ports {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}/{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
-                e(&p.host),
-                e(&p.protocol),
-                p.port,
-                p.scan_state,
-                p.cause.map_or("–", Cause::as_str),
-                p.confidence,
-                v = p.verdict
-            );
-        }
-        out.push_str("</table>\n");
-    }
-    for p in &r.ports {
-        let _ = writeln!(
-            out,
-            "<h2>{} {}/{} <span class=\"{v}\">{v}</span></h2>\n<p>{}</p>",
-            e(&p.host),
-            e(&p.protocol),
-            p.port,
-            e(&p.explanation),
-            v = p.verdict
         );
-        for ev in &p.evidence {
-            let _ = writeln!(
-                out,
-                "<div><code>{}:{}</code> {} {}<pre>{}</pre></div>",
-                e(&ev.file),
-                ev.line,
-                e(&ev.time),
-                e(&ev.event),
-                e(&ev.text)
-            );
+        for i in &p.inputs {
+            let _ = writeln!(out, "| {} | {} | {} |", md(&i.file), i.bytes, i.value());
         }
-        if let Some(rp) = &p.reprobe {
-            let _ = writeln!(
-                out,
-                "<p>Re-probe: <b>{}</b> at {}.</p>",
-                rp.state,
-                e(&rp.at)
-            );
-        }
-        out.push_str("<ul>");
-        for a in &p.advice {
-            let _ = write!(out, "<li>{}</li>", e(a));
-        }
-        out.push_str("</ul>\n");
     }
-    out.push_str("<h2>Sources</h2>\n<table><tr><th>file</th><th>format</th><th>lines</th><th>parsed</th><th>ignored</th><th>malformed</th><th>events</th></tr>\n");
-    for src in &r.sources {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            e(&src.file),
-            e(&src.format),
-            src.lines,
-            src.parsed,
-            src.ignored,
-            src.malformed,
-            src.events
-        );
-    }
-    out.push_str("</table>\n</body></html>\n");
-    out
 }
 
 #[cfg(test)]
@@ -377,12 +300,8 @@ mod tests {
     }
 
     #[test]
-    fn markdown_and_html_escape_log_text() {
+    fn markdown_escapes_log_text() {
         assert_eq!(md("a|b\nc"), "a\\|b c");
         assert_eq!(md("<b>&"), "&lt;b&gt;&amp;");
-        assert_eq!(
-            html_escape("<script>&'\""),
-            "&lt;script&gt;&amp;&#39;&quot;"
-        );
     }
 }

@@ -8,12 +8,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Run portmortem with `args` from `cwd`, no color, no progress.
+/// The report time golden tests fix (`SOURCE_DATE_EPOCH`): 2026-11-26T06:00:00Z.
+pub const REPORT_EPOCH: &str = "1795672800";
+
+/// Run portmortem with `args` from `cwd`, no color, no progress, the report time fixed.
 pub fn run_in(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_portmortem"))
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", REPORT_EPOCH)
+        .env_remove("COLUMNS")
         .output()
         .expect("run portmortem")
 }
