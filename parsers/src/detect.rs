@@ -24,6 +24,19 @@ pub struct Detection {
 /// Detect the format of a file from its first bytes.
 pub fn detect(head: &[u8]) -> Detection {
     let formats = LogFormat::ALL;
+    // A binary container is told by its magic bytes alone.
+    if let Some(f) = formats
+        .iter()
+        .find(|f| f.binary().is_some_and(|b| head.starts_with(b.magic)))
+    {
+        return Detection {
+            format: Some(*f),
+            sampled: 0,
+            matched: 0,
+            claimed: 0,
+            reason: format!("the file starts with the {} header", f.name()),
+        };
+    }
     let mut wins = vec![0usize; formats.len()];
     let mut claims = vec![0usize; formats.len()];
     let mut sampled = 0usize;

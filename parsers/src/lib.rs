@@ -17,6 +17,7 @@ pub mod syslog;
 #[cfg(test)]
 mod test_util;
 pub mod time;
+pub mod windows;
 
 pub use detect::{Detection, detect, detect_log_format};
 pub use error::ParseError;

@@ -41,6 +41,8 @@ pub const FORMAT: LogFormat = LogFormat::new(&LogSpec {
     words: &payload::WORDS,
     header_prefixes: &[],
     syslog_mixed_in: false,
+    multiline: false,
+    binary: None,
 });
 
 /// ulogd2 LOGEMU: a syslog-like header, no tag, a netfilter line. Every useful line names the
@@ -67,6 +69,8 @@ pub const ULOGD: LogFormat = LogFormat::new(&LogSpec {
     words: &[],
     header_prefixes: &[],
     syslog_mixed_in: false,
+    multiline: false,
+    binary: None,
 });
 
 /// The message of a framed line as the payloads see it.
