@@ -177,17 +177,14 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         "logs/syslog/s4_rockylinux9_nginx_error.log",
         Err("nginx error.log: issue 9"),
     ),
-    (
-        "logs/windows-evtx/system.evtx",
-        Err("Windows .evtx: issue 9"),
-    ),
+    ("logs/windows-evtx/system.evtx", Ok("windows_evtx")),
     (
         "logs/windows-scm/nifi_windowseventlogreader_7036.extracted.json",
         Err("issue 9"),
     ),
     (
         "logs/windows-scm/nifi_windowseventlogreader_7036.extracted.xml",
-        Err("issue 9"),
+        Ok("windows_xml"),
     ),
     (
         "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",

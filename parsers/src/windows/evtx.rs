@@ -50,14 +50,19 @@ pub fn walk(
     Ok(())
 }
 
-/// The rendered XML without its declaration, its line breaks turned into spaces.
+/// The rendered XML without its declaration, on one line: the indentation between elements goes,
+/// a line break inside text becomes a space.
 fn one_line(xml: &str) -> Vec<u8> {
     let body = match xml.find("?>") {
         Some(i) if xml.trim_start().starts_with("<?xml") => &xml[i + 2..],
         _ => xml,
     };
-    body.trim()
-        .bytes()
-        .map(|b| if b == b'\n' || b == b'\r' { b' ' } else { b })
-        .collect()
+    let mut out = String::with_capacity(body.len());
+    for l in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() && !l.starts_with('<') && !out.ends_with('>') {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out.into_bytes()
 }
