@@ -277,3 +277,66 @@ fn a_truncated_or_corrupt_evtx_is_an_error_of_that_source_not_a_panic() {
         assert!(src["lines"].as_u64().unwrap() > 10, "{src:#}");
     }
 }
+
+#[test]
+fn get_winevent_json_alone_explains_rdp_and_cites_the_records_first_line() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("scan.nessus"),
+        scan(
+            "192.0.2.40",
+            "win01.example.com",
+            t(2, 0),
+            t(2, 30),
+            &[(3389, "msrdp", "closed"), (5985, "www", "closed")],
+        ),
+    )
+    .unwrap();
+    let stop = Utc
+        .with_ymd_and_hms(2026, 11, 20, 2, 10, 0)
+        .unwrap()
+        .timestamp_millis();
+    let json = format!(
+        r#"[
+    {{
+        "Id":  7036,
+        "ProviderName":  "Service Control Manager",
+        "LogName":  "System",
+        "MachineName":  "win01.example.com",
+        "TimeCreated":  "\/Date({stop})\/",
+        "Properties":  [
+                           {{ "Value":  "Remote Desktop Services" }},
+                           {{ "Value":  "stopped" }}
+                       ],
+        "Message":  "The Remote Desktop Services service entered the stopped state."
+    }},
+    {{
+        "Id":  7036,
+        "ProviderName":  "Service Control Manager",
+        "MachineName":  "win02.example.com",
+        "TimeCreated":  "\/Date({stop})\/",
+        "Properties":  [
+                           {{ "Value":  "Windows Remote Management (WS-Management)" }},
+                           {{ "Value":  "stopped" }}
+                       ]
+    }}
+]
+"#
+    );
+    std::fs::write(d.path().join("events.json"), json).unwrap();
+    let (code, r) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_schema_valid(&r);
+    let p = port(&r, 3389);
+    assert_eq!(p["verdict"], "service_restart", "{p:#}");
+    assert_eq!(p["cause"], "service_stop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert_eq!(p["evidence"][0]["format"], "windows_json", "{p:#}");
+    // WinRM stopped on another host: no explanation for win01's 5985.
+    assert_eq!(
+        port(&r, 5985)["verdict"],
+        "unexplained",
+        "{:#}",
+        port(&r, 5985)
+    );
+}

@@ -207,6 +207,7 @@ impl LogFormat {
         crate::journald::FORMAT,
         crate::windows::evtx::FORMAT,
         crate::windows::xml::FORMAT,
+        crate::windows::json::FORMAT,
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,
         crate::ban::crowdsec::FORMAT,

@@ -180,7 +180,7 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ("logs/windows-evtx/system.evtx", Ok("windows_evtx")),
     (
         "logs/windows-scm/nifi_windowseventlogreader_7036.extracted.json",
-        Err("issue 9"),
+        Ok("windows_json"),
     ),
     (
         "logs/windows-scm/nifi_windowseventlogreader_7036.extracted.xml",

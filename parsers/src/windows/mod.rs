@@ -19,7 +19,7 @@
 
 // pub mod csv;
 pub mod evtx;
-// pub mod json;
+pub mod json;
 mod records;
 pub mod xml;
 
@@ -229,7 +229,12 @@ pub fn classify(
 }
 
 fn scm(ev: &WinEvent) -> Option<EventKind> {
-    let bin = ev.binary.as_deref().and_then(binary_service);
+    // Some converters (Apache NiFi's JSON) put the binary data in place of the last string.
+    let bin = ev.binary.as_deref().and_then(binary_service).or_else(|| {
+        let (_, last) = ev.data.last().filter(|_| ev.data.len() >= 2)?;
+        let hex = last.len() >= 8 && last.bytes().all(|b| b.is_ascii_hexdigit());
+        hex.then(|| binary_service(last)).flatten()
+    });
     let display = ev.field("param1", 0).map(str::to_string).or_else(|| {
         ev.message
             .as_deref()

@@ -152,8 +152,14 @@ impl XmlParser {
                 }
             }
         }
-        if glue_err && self.q.record().is_none() {
-            return Err(ParseError::NotFormat("windows event XML"));
+        if glue_err {
+            // Text outside any record: a malformed line of its own, beside the records it held.
+            let line = self.q.line;
+            self.q.push(
+                line,
+                String::new(),
+                Err(ParseError::NotFormat("windows event XML")),
+            );
         }
         Ok(())
     }
