@@ -84,7 +84,7 @@ fn sshd(msg: &str) -> Option<EventKind> {
 /// `AH00489: Apache/2.4.57 (Debian) configured -- resuming normal operations`, `AH00491: caught
 /// SIGTERM, shutting down`, `AH00492: caught SIGWINCH, shutting down gracefully` (anywhere in the
 /// message: syslog output keeps the `[mpm_event:notice] [pid …]` preamble).
-fn apache(msg: &str) -> Option<EventKind> {
+pub(crate) fn apache(msg: &str) -> Option<EventKind> {
     if let Some(i) = msg.find(" configured -- resuming normal operations") {
         let head = msg.get(..i)?;
         let server = head.rfind("Apache/").and_then(|s| head.get(s..));
@@ -111,7 +111,7 @@ fn apache(msg: &str) -> Option<EventKind> {
 /// MySQL / MariaDB: `ready for connections` (+ `port: N`), the separate MariaDB `Version: …  port: N`
 /// line, `X Plugin ready for connections. Bind-address: '::' port: 33060`, `Shutdown complete`,
 /// `InnoDB: Starting shutdown...`, `Normal shutdown`, `Received SHUTDOWN from user`.
-fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
+pub(crate) fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
     let service = if mariadb_app || msg.contains("mariadbd") || msg.contains("MariaDB") {
         "mariadb"
     } else {
@@ -123,6 +123,20 @@ fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
             .and_then(leading_u16)
             .filter(|p| *p > 0)
     };
+    // The crash banner: `mysqld got signal 11 ;` (MySQL 5.x/8, MariaDB before 10.5's `mariadbd`).
+    if let Some(i) = msg.find("d got signal ") {
+        let sig = msg.get(i + 13..).and_then(leading_u16);
+        if msg
+            .get(..i)
+            .is_some_and(|h| h.ends_with("mysql") || h.ends_with("mariadb"))
+        {
+            return life(
+                service,
+                LifecycleState::Crashed,
+                sig.map(|n| format!("got signal {n}")),
+            );
+        }
+    }
     if msg.contains("X Plugin ready for connections") {
         let addr = msg
             .split_once("Bind-address: '")
@@ -157,7 +171,7 @@ fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
 }
 
 /// PostgreSQL: the text after `LOG:` (any log_line_prefix or `[n-n]` sequence number before it).
-fn postgres(msg: &str) -> Option<EventKind> {
+pub(crate) fn postgres(msg: &str) -> Option<EventKind> {
     let i = msg.find("LOG:")?;
     let text = msg.get(i + 4..)?.trim();
     const SVC: &str = "postgresql";
@@ -171,6 +185,14 @@ fn postgres(msg: &str) -> Option<EventKind> {
             .rsplit_once("port ")
             .and_then(|(_, p)| leading_u16(p))?;
         return listening(SVC, port, addr);
+    }
+    // `server process (PID 123) was terminated by signal 9: Killed`: the postmaster resets every
+    // backend and recovers; clients are refused meanwhile.
+    if text.contains(" was terminated by signal ") {
+        let detail = text
+            .split_once(" was ")
+            .map(|(_, r)| r.trim_end_matches('.').to_string());
+        return life(SVC, LifecycleState::Crashed, detail);
     }
     if text.starts_with("database system is ready to accept") {
         return life(SVC, LifecycleState::Started, None);
