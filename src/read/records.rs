@@ -21,26 +21,31 @@ pub fn lines(binary: &'static BinaryReader, mut r: impl Read) -> io::Result<Reco
     std::thread::Builder::new()
         .name("records".into())
         .spawn(move || {
-            let res = (binary.records)(buf, &mut |rec| {
-                let line = match rec {
-                    Ok(mut l) => {
-                        // A line break inside a record would split it.
-                        for b in &mut l {
-                            if *b == b'\n' {
-                                *b = b' ';
+            let tx2 = tx.clone();
+            let walk = std::panic::AssertUnwindSafe(move || {
+                (binary.records)(buf, &mut |rec| {
+                    let line = match rec {
+                        Ok(mut l) => {
+                            // A line break inside a record would split it.
+                            for b in &mut l {
+                                if *b == b'\n' {
+                                    *b = b' ';
+                                }
                             }
+                            l
                         }
-                        l
+                        Err(why) => format!("\u{0}unreadable record: {}", why.replace('\n', " "))
+                            .into_bytes(),
+                    };
+                    match tx2.send(Ok(line)) {
+                        Ok(()) => ControlFlow::Continue(()),
+                        Err(_) => ControlFlow::Break(()),
                     }
-                    Err(why) => {
-                        format!("\u{0}unreadable record: {}", why.replace('\n', " ")).into_bytes()
-                    }
-                };
-                match tx.send(Ok(line)) {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(_) => ControlFlow::Break(()),
-                }
+                })
             });
+            // A reader that panics on some damaged file is an error of that source, not of the run.
+            let res = std::panic::catch_unwind(walk)
+                .unwrap_or_else(|_| Err("the record reader failed on this file".to_string()));
             if let Err(why) = res {
                 let _ = tx.send(Err(io::Error::new(io::ErrorKind::InvalidData, why)));
             }

@@ -66,3 +66,57 @@ fn one_line(xml: &str) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(file: Vec<u8>) -> (usize, usize, Result<(), String>) {
+        let (mut ok, mut bad) = (0, 0);
+        let r = walk(file, &mut |rec| {
+            match rec {
+                Ok(_) => ok += 1,
+                Err(_) => bad += 1,
+            }
+            ControlFlow::Continue(())
+        });
+        (ok, bad, r)
+    }
+
+    #[test]
+    fn not_an_evtx_header_is_an_error() {
+        assert!(count(b"ElfFile\0short".to_vec()).2.is_err());
+        assert!(count(Vec::new()).2.is_err());
+    }
+
+    /// The real sample cut short and with bytes overwritten at spread-out places: records are
+    /// read or reported unreadable, the walk never panics.
+    #[test]
+    fn the_real_file_damaged_never_panics() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/realworld/logs/windows-evtx/system.evtx"
+        );
+        let Ok(real) = std::fs::read(path) else {
+            eprintln!("skipped: {path} not present");
+            return;
+        };
+        let (ok, bad, r) = count(real.clone());
+        assert!(r.is_ok() && ok > 300 && bad == 0, "{ok} {bad} {r:?}");
+        for cut in [4096 + 100, 4096 + 65536 + 7000, real.len() / 2] {
+            let _ = count(real[..cut.min(real.len())].to_vec());
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..24 {
+            let mut damaged = real.clone();
+            for _ in 0..(1 + round * 8) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = (seed as usize) % damaged.len();
+                damaged[at] = (seed >> 32) as u8;
+            }
+            let _ = count(damaged);
+        }
+    }
+}
