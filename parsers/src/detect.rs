@@ -169,7 +169,14 @@ mod tests {
         let ctx = crate::TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap());
         for &f in LogFormat::ALL {
             let line = f.example();
-            let ev = crate::parse_line(f, line.as_bytes(), &ctx);
+            // A multi-line example is fed line by line, with the empty line that ends a record.
+            let mut p = f.parser();
+            let ev = line
+                .split('\n')
+                .chain(f.spec().multiline.then_some(""))
+                .map(|l| p.parse(l.as_bytes(), &ctx))
+                .find(|r| !matches!(r, Ok(None)))
+                .unwrap_or(Ok(None));
             assert!(matches!(ev, Ok(Some(_))), "{f:?}: {ev:?}");
             let file = match f.binary() {
                 // A container is told by its header; its example is one rendered record.

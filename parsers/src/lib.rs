@@ -12,6 +12,8 @@ pub mod event;
 pub mod firewall;
 pub mod ids;
 pub mod journald;
+pub mod journald_export;
+mod records;
 pub mod registry;
 pub mod scan;
 pub mod syslog;

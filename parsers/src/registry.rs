@@ -205,6 +205,7 @@ impl LogFormat {
         crate::ids::zeek::FORMAT,
         crate::ids::suricata::FORMAT,
         crate::journald::FORMAT,
+        crate::journald_export::FORMAT,
         crate::windows::evtx::FORMAT,
         crate::windows::xml::FORMAT,
         crate::windows::json::FORMAT,

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::WinEvent;
-use super::records::{Queue, RECORD_CAP, queued_parser};
+use crate::records::{Queue, RECORD_CAP, queued_parser};
 use crate::{LogFormat, LogSpec, ParseError, Score, TimeContext, registry::Parse};
 
 /// Windows events as JSON.

@@ -20,7 +20,7 @@
 // pub mod csv;
 pub mod evtx;
 pub mod json;
-mod records;
+
 pub mod xml;
 
 use std::net::IpAddr;

@@ -11,7 +11,7 @@ use quick_xml::events::Event as XmlEvent;
 use quick_xml::reader::Reader;
 
 use super::WinEvent;
-use super::records::{Queue, RECORD_CAP, queued_parser};
+use crate::records::{Queue, RECORD_CAP, queued_parser};
 use crate::{LogFormat, LogSpec, ParseError, Score, TimeContext, registry::Parse};
 
 /// `wevtutil qe /f:xml`, Event Viewer "Save as XML".

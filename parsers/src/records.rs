@@ -1,4 +1,4 @@
-//! Records that span lines, or share one: the common part of the Windows text forms. A splitter
+//! Records that span lines, or share one (Windows XML and JSON exports, journal export records). A splitter
 //! finds each record's text in the lines fed so far; every complete record is parsed and queued,
 //! with the line it started on, so that the pipeline can hand out several events for one line and
 //! cite a record by its first line and whole text.
