@@ -340,3 +340,33 @@ fn get_winevent_json_alone_explains_rdp_and_cites_the_records_first_line() {
         port(&r, 5985)
     );
 }
+
+#[test]
+fn event_viewer_csv_alone_explains_iis_in_its_local_time() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("scan.nessus"),
+        scan(
+            "192.0.2.40",
+            "win01.example.com",
+            t(2, 0),
+            t(2, 30),
+            &[(443, "www", "closed")],
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir(d.path().join("win01")).unwrap();
+    // Exported on a machine in Berlin: 3:10 AM local is 02:10 UTC.
+    std::fs::write(
+        d.path().join("win01/System.csv"),
+        "Level,Date and Time,Source,Event ID,Task Category\r\nInformation,11/20/2026 3:10:00 AM,Service Control Manager,7036,None,The World Wide Web Publishing Service service entered the stopped state.\r\nInformation,11/20/2026 1:00:00 AM,Service Control Manager,7036,None,The World Wide Web Publishing Service service entered the running state.\r\n",
+    )
+    .unwrap();
+    let (code, r) = analyze_json(d.path(), &["--source-tz", "**/*.csv=Europe/Berlin", "."]);
+    assert_eq!(code, 0, "{r:#}");
+    let p = port(&r, 443);
+    assert_eq!(p["verdict"], "service_restart", "{p:#}");
+    assert_eq!(p["cause"], "service_stop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:10:00Z", "{p:#}");
+}

@@ -209,6 +209,7 @@ impl LogFormat {
         crate::windows::evtx::FORMAT,
         crate::windows::xml::FORMAT,
         crate::windows::json::FORMAT,
+        crate::windows::csv::FORMAT,
         crate::daemonlog::nginx::FORMAT,
         crate::daemonlog::apache::FORMAT,
         crate::daemonlog::mysql::FORMAT,

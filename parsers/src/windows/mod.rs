@@ -17,7 +17,7 @@
 //! Microsoft's event documentation; field positions are those of the insertion strings
 //! (`Properties` in Get-WinEvent), so a record whose fields are unnamed still reads.
 
-// pub mod csv;
+pub mod csv;
 pub mod evtx;
 pub mod json;
 
