@@ -161,3 +161,74 @@ fn database_logs_explain_their_ports_and_the_line_zone_wins_over_tz() {
         "{p:#}"
     );
 }
+
+#[test]
+fn redis_and_tomcat_logs_explain_their_ports_tomcat_by_its_connector_line() {
+    let d = tempfile::tempdir().unwrap();
+    let scan = nessus(&[Host {
+        ip: "192.0.2.54",
+        fqdn: "cache01.example.com",
+        start: t(2, 0),
+        end: t(2, 30),
+        affected: &[
+            (6379, "redis", "closed"),
+            (8081, "www", "closed"),
+            (25, "smtp", "closed"),
+        ],
+    }]);
+    write(d.path(), "scan.nessus", &scan);
+    write(
+        d.path(),
+        "cache01/redis/redis-server.log",
+        concat!(
+            "1:M 20 Nov 2026 01:00:00.000 * Ready to accept connections tcp\n",
+            "1:signal-handler (1795140600) Received SIGTERM scheduling shutdown...\n",
+            "1:M 20 Nov 2026 02:10:00.123 # User requested shutdown...\n",
+            "1:M 20 Nov 2026 02:10:00.200 # Redis is now ready to exit, bye bye...\n",
+        ),
+    );
+    write(
+        d.path(),
+        "cache01/tomcat/catalina.out",
+        concat!(
+            "20-Nov-2026 01:00:00.100 INFO [main] org.apache.coyote.AbstractProtocol.start Starting ProtocolHandler [\"http-nio-8081\"]\n",
+            "20-Nov-2026 01:00:01.000 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [1234] milliseconds\n",
+            "Hello from the application\n",
+            "20-Nov-2026 02:12:00.000 INFO [main] org.apache.catalina.core.StandardServer.await A valid shutdown command was received via the shutdown port. Stopping the Server instance.\n",
+        ),
+    );
+    // Postfix through syslog stopped and came back before the recheck: no explanation of 25.
+    write(
+        d.path(),
+        "cache01/mail.log",
+        concat!(
+            "Nov 20 02:11:00 cache01 postfix/master[900]: terminating on signal 15\n",
+            "Nov 20 02:11:03 cache01 postfix/master[950]: daemon started -- version 3.6.4, configuration /etc/postfix\n",
+        ),
+    );
+    let (code, r) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{r:#}");
+    assert_schema_valid(&r);
+    let p = port(&r, "192.0.2.54", 6379);
+    assert_eq!(
+        (p["verdict"].as_str(), p["cause"].as_str()),
+        (Some("service_restart"), Some("service_stop")),
+        "{p:#}"
+    );
+    let p = port(&r, "192.0.2.54", 8081);
+    assert_eq!(
+        (p["verdict"].as_str(), p["cause"].as_str()),
+        (Some("service_restart"), Some("service_stop")),
+        "{p:#}"
+    );
+    assert_eq!(p["evidence"][0]["line"], 4, "{p:#}");
+    assert!(
+        p["explanation"].as_str().unwrap().contains("listening"),
+        "{p:#}"
+    );
+    let p = port(&r, "192.0.2.54", 25);
+    assert_ne!(p["cause"], "service_stop", "{p:#}");
+    for s in r["sources"].as_array().unwrap() {
+        assert_eq!(s["malformed"], 0, "{s:#}");
+    }
+}

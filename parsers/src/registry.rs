@@ -214,6 +214,8 @@ impl LogFormat {
         crate::daemonlog::apache::FORMAT,
         crate::daemonlog::mysql::FORMAT,
         crate::daemonlog::postgres::FORMAT,
+        crate::daemonlog::redis::FORMAT,
+        crate::daemonlog::tomcat::FORMAT,
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,
         crate::ban::crowdsec::FORMAT,

@@ -12,6 +12,8 @@ pub mod apache;
 pub mod mysql;
 pub mod nginx;
 pub mod postgres;
+pub mod redis;
+pub mod tomcat;
 
 use chrono::{DateTime, Utc};
 
