@@ -131,3 +131,50 @@ fn short_precise_and_short_iso_with_boot_markers_read_cleanly() {
         .unwrap();
     assert_eq!(src["malformed"], 0, "{src:#}");
 }
+
+#[test]
+fn short_monotonic_is_dated_by_its_header_and_unanchored_entries_are_malformed() {
+    let d = tempfile::tempdir().unwrap();
+    let scan = nessus(&[Host {
+        ip: "192.0.2.60",
+        fqdn: "db01.example.com",
+        start: t(2, 0),
+        end: t(2, 30),
+        affected: &[(3306, "mysql", "closed")],
+    }]);
+    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
+    std::fs::write(
+        d.path().join("journal-monotonic.txt"),
+        concat!(
+            "-- Logs begin at Fri 2026-11-20 01:00:00 UTC, end at Fri 2026-11-20 03:00:00 UTC. --\n",
+            "[    5.000000] db01 systemd[1]: Started mysql.service - MySQL Community Server.\n",
+            // 5 s + 4295 s after 01:00:00 = 02:11:35.
+            "[ 4300.000000] db01 systemd[1]: Stopped mysql.service - MySQL Community Server.\n",
+            "-- Boot 1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6 --\n",
+            "[    3.000000] db01 systemd[1]: Started mysql.service - MySQL Community Server.\n",
+        ),
+    )
+    .unwrap();
+    let (code, r) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{r:#}");
+    let facts = port_facts(&r);
+    assert_eq!(
+        (facts[0].2.as_str(), facts[0].3.as_str()),
+        ("service_restart", "service_stop"),
+        "{r:#}"
+    );
+    assert_eq!(
+        facts[0].4,
+        vec!["./journal-monotonic.txt:3".to_string()],
+        "{r:#}"
+    );
+    let ev = &r["ports"][0]["evidence"][0];
+    assert_eq!(ev["time"], "2026-11-20T02:11:35Z", "{ev:#}");
+    let src = r["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["format"] == "journald_monotonic")
+        .unwrap();
+    assert_eq!(src["malformed"], 1, "{src:#}");
+}

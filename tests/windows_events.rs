@@ -53,7 +53,7 @@ fn t(h: u32, m: u32) -> i64 {
         .timestamp()
 }
 
-fn port<'a>(r: &'a serde_json::Value, n: u64) -> &'a serde_json::Value {
+fn port(r: &serde_json::Value, n: u64) -> &serde_json::Value {
     r["ports"]
         .as_array()
         .unwrap()

@@ -13,6 +13,7 @@ pub mod firewall;
 pub mod ids;
 pub mod journald;
 pub mod journald_export;
+pub mod journald_monotonic;
 mod records;
 pub mod registry;
 pub mod scan;

@@ -206,6 +206,7 @@ impl LogFormat {
         crate::ids::suricata::FORMAT,
         crate::journald::FORMAT,
         crate::journald_export::FORMAT,
+        crate::journald_monotonic::FORMAT,
         crate::windows::evtx::FORMAT,
         crate::windows::xml::FORMAT,
         crate::windows::json::FORMAT,

@@ -148,7 +148,7 @@ mod tests {
     fn the_real_client_errors_are_no_events_and_times_are_local() {
         let l = "2022/10/08 22:27:40 [error] 6068#6068: *3 open() \"/usr/share/nginx/html/DOES-NOT-EXIST\" failed (2: No such file or directory), client: 192.168.0.115, server: _, request: \"GET /DOES-NOT-EXIST HTTP/1.0\", host: \"192.168.0.115\"";
         assert_eq!(parse_line(l.as_bytes(), &ctx()), Ok(None));
-        assert_eq!(FORMAT.spec().detect.clone()(l.as_bytes()), Score::Claims);
+        assert_eq!((FORMAT.spec().detect)(l.as_bytes()), Score::Claims);
         let berlin = TimeContext::new(chrono_tz::Europe::Berlin, ctx().reference);
         let ev = parse_line(FORMAT.example().as_bytes(), &berlin)
             .unwrap()

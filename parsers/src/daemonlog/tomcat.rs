@@ -58,7 +58,7 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<crate::Event>
     let s = super::text(line)?;
     let Some((n, msg)) = split(line) else {
         // catalina.out also holds the applications' own output: not Tomcat's framing, no event.
-        return if super::continuation(s) || !s.get(2..3).is_some_and(|c| c == "-") {
+        return if super::continuation(s) || s.get(2..3).is_none_or(|c| c != "-") {
             Ok(None)
         } else {
             Err(ParseError::Header("not a Tomcat log line"))

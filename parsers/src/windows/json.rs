@@ -188,7 +188,7 @@ fn time(v: &Value, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     if let Some(ms) = s
         .strip_prefix("/Date(")
         .or_else(|| s.strip_prefix("\\/Date("))
-        .and_then(|r| r.split(|c| c == ')' || c == '+' || c == '-').next())
+        .and_then(|r| r.split([')', '+', '-']).next())
     {
         return DateTime::from_timestamp_millis(ms.parse().ok()?);
     }

@@ -100,7 +100,7 @@ impl WinEvent {
 /// `NAME/STATE` (`W3SVC/4`), or of `NAME` alone. Hex as XML writes it, or a byte list (Get-WinEvent).
 pub fn binary_service(hex: &str) -> Option<(String, Option<u32>)> {
     let h: Vec<u8> = hex.bytes().filter(|b| b.is_ascii_hexdigit()).collect();
-    if h.len() < 4 || h.len() % 4 != 0 {
+    if h.len() < 4 || !h.len().is_multiple_of(4) {
         return None;
     }
     let mut units = Vec::with_capacity(h.len() / 4);

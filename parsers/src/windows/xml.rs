@@ -235,25 +235,20 @@ pub fn parse_record(text: &str) -> Result<WinEvent, ParseError> {
                     at = At::Other;
                 }
             }
-            XmlEvent::Text(t) => {
-                if at != At::Other {
-                    cur.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
+            XmlEvent::Text(t) if at != At::Other => {
+                cur.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
-            XmlEvent::CData(t) => {
-                if at != At::Other {
-                    cur.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
+            XmlEvent::CData(t) if at != At::Other => {
+                cur.push_str(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
             }
-            XmlEvent::GeneralRef(g) => {
-                if at != At::Other {
-                    let mut tmp = [0u8; 4];
-                    match g.resolve_char_ref() {
-                        Ok(Some(c)) => cur.push_str(c.encode_utf8(&mut tmp)),
-                        _ => {
-                            if let Some(s) = quick_xml::escape::resolve_predefined_entity(&g) {
-                                cur.push_str(s);
-                            }
+            // Only character references and the predefined entities: nothing a DTD declares.
+            XmlEvent::GeneralRef(g) if at != At::Other => {
+                let mut tmp = [0u8; 4];
+                match g.resolve_char_ref() {
+                    Ok(Some(c)) => cur.push_str(c.encode_utf8(&mut tmp)),
+                    _ => {
+                        if let Some(s) = quick_xml::escape::resolve_predefined_entity(&g) {
+                            cur.push_str(s);
                         }
                     }
                 }
