@@ -1006,7 +1006,10 @@ pub fn formats() -> Result<Status> {
             "{:<13} log          {}\n              example: {}\n",
             f.name(),
             f.describe(),
+            // A multi-line example (a journal export record) stays indented.
             f.example()
+                .trim_end()
+                .replace('\n', "\n                       ")
         ));
     }
     out.push_str(

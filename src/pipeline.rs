@@ -255,7 +255,7 @@ impl<R: Read> Read for Stoppable<'_, R> {
 impl Reading<'_> {
     /// Read one stream of `format` as source `display`: counts, kept events, coverage facts. A
     /// stream that could not be opened is an error for that source.
-    fn stream<R: Read>(
+    fn stream<'r, R: Read + 'r>(
         &self,
         display: &str,
         format: LogFormat,
@@ -263,6 +263,13 @@ impl Reading<'_> {
         range: Range,
         detection: Option<String>,
     ) {
+        // A binary container is read as one line a record.
+        let reader: io::Result<Box<dyn Read + 'r>> = match format.binary() {
+            Some(b) => reader
+                .and_then(|r| crate::read::records::lines(b, r))
+                .map(|l| Box::new(l) as Box<dyn Read + 'r>),
+            None => reader.map(|r| Box::new(r) as Box<dyn Read + 'r>),
+        };
         self.out
             .send(Msg::Begin(display.to_string(), format.name().to_string()));
         let tz = self.cfg.tz_for(display);
@@ -286,6 +293,7 @@ impl Reading<'_> {
         };
         let filter = self
             .prefilter
+            .filter(|_| format.prefilterable())
             .and_then(|p| p.for_format(format))
             .map(|(main, quiet)| lines::Filter {
                 main,
@@ -310,40 +318,57 @@ impl Reading<'_> {
         let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
         let correct = |t: DateTime<Utc>| offset.map_or(t, |o| t - o);
         let mut parser = format.parser();
-        let on_line = |n: u64, line: &[u8]| match parser.parse(line, &ctx) {
-            Ok(Some(mut ev)) => {
-                parsed += 1;
-                produced += 1;
-                *observers.entry(ev.observer).or_insert(0u64) += 1;
-                ev.time = correct(ev.time);
-                ev.canonicalize_addresses();
-                span = Some(span.map_or((ev.time, ev.time), |(a, b)| {
-                    (a.min(ev.time), b.max(ev.time))
-                }));
-                if hosts.len() < HOSTS_CAP
-                    && let Some(h) = &ev.host
-                {
-                    hosts.insert(h.clone());
-                }
-                if query.is_none_or(|q| q.keep(&ev)) {
-                    events.push(LocatedEvent {
-                        source: 0,
-                        line: n,
-                        event: ev,
-                        // Evidence text is for reports; the events command (no query) prints none.
-                        text: if query.is_some() {
-                            clean_text(&line[..line.len().min(TEXT_CAP)])
-                        } else {
-                            String::new()
-                        },
-                    });
-                    if self.early && events.len() >= EARLY_BATCH {
-                        self.out.send(Msg::Events(std::mem::take(&mut events)));
+        let mut on_event =
+            |n: u64,
+             line: &[u8],
+             record: Option<(u64, &[u8])>,
+             r: Result<Option<portmortem_parsers::Event>, _>| match r {
+                Ok(Some(mut ev)) => {
+                    parsed += 1;
+                    produced += 1;
+                    *observers.entry(ev.observer).or_insert(0u64) += 1;
+                    ev.time = correct(ev.time);
+                    ev.canonicalize_addresses();
+                    span = Some(span.map_or((ev.time, ev.time), |(a, b)| {
+                        (a.min(ev.time), b.max(ev.time))
+                    }));
+                    if hosts.len() < HOSTS_CAP
+                        && let Some(h) = &ev.host
+                    {
+                        hosts.insert(h.clone());
+                    }
+                    if query.is_none_or(|q| q.keep(&ev)) {
+                        // A record that spans lines is cited by its first line and whole text.
+                        let (line_no, text) = match record {
+                            Some((back, text)) => (n.saturating_sub(back), text),
+                            None => (n, line),
+                        };
+                        events.push(LocatedEvent {
+                            source: 0,
+                            line: line_no,
+                            event: ev,
+                            // Evidence text is for reports; the events command (no query) prints none.
+                            text: if query.is_some() {
+                                clean_text(&text[..text.len().min(TEXT_CAP)])
+                            } else {
+                                String::new()
+                            },
+                        });
+                        if self.early && events.len() >= EARLY_BATCH {
+                            self.out.send(Msg::Events(std::mem::take(&mut events)));
+                        }
                     }
                 }
+                Ok(None) => parsed += 1,
+                Err(_) => malformed += 1,
+            };
+        let on_line = |n: u64, line: &[u8]| {
+            let r = parser.parse(line, &ctx);
+            on_event(n, line, parser.record(), r);
+            // A line that completed several records (a one-line JSON array, XML back to back).
+            while let Some(r) = parser.more() {
+                on_event(n, line, parser.record(), r);
             }
-            Ok(None) => parsed += 1,
-            Err(_) => malformed += 1,
         };
         let (c, err) = match reader {
             Ok(r) => lines::scan(

@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         let mut parser = format.parser();
         for line in data.split(|&b| b == b'\n') {
             let _ = parser.parse(line, &ctx);
+            while parser.more().is_some() {}
             let _ = parse_line(format, line, &ctx);
             let _ = format.line_time(line, &ctx);
             let _ = format.line_host(line);

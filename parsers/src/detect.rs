@@ -24,6 +24,19 @@ pub struct Detection {
 /// Detect the format of a file from its first bytes.
 pub fn detect(head: &[u8]) -> Detection {
     let formats = LogFormat::ALL;
+    // A binary container is told by its magic bytes alone.
+    if let Some(f) = formats
+        .iter()
+        .find(|f| f.binary().is_some_and(|b| head.starts_with(b.magic)))
+    {
+        return Detection {
+            format: Some(*f),
+            sampled: 0,
+            matched: 0,
+            claimed: 0,
+            reason: format!("the file starts with the {} header", f.name()),
+        };
+    }
     let mut wins = vec![0usize; formats.len()];
     let mut claims = vec![0usize; formats.len()];
     let mut sampled = 0usize;
@@ -156,10 +169,21 @@ mod tests {
         let ctx = crate::TimeContext::utc(Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap());
         for &f in LogFormat::ALL {
             let line = f.example();
-            let ev = crate::parse_line(f, line.as_bytes(), &ctx);
+            // A multi-line example is fed line by line, with the empty line that ends a record.
+            let mut p = f.parser();
+            let ev = line
+                .split('\n')
+                .chain(f.spec().multiline.then_some(""))
+                .map(|l| p.parse(l.as_bytes(), &ctx))
+                .find(|r| !matches!(r, Ok(None)))
+                .unwrap_or(Ok(None));
             assert!(matches!(ev, Ok(Some(_))), "{f:?}: {ev:?}");
-            let file = format!("{line}\n{line}\n");
-            assert_eq!(detect_log_format(file.as_bytes()), Some(f), "{f:?}");
+            let file = match f.binary() {
+                // A container is told by its header; its example is one rendered record.
+                Some(b) => [b.magic, b"\x00\x01"].concat(),
+                None => format!("{line}\n{line}\n").into_bytes(),
+            };
+            assert_eq!(detect_log_format(&file), Some(f), "{f:?}");
             assert_eq!(LogFormat::from_name(f.name()), Some(f));
         }
     }

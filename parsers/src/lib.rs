@@ -5,18 +5,23 @@
 //! timestamp needs. Malformed input is an error value, never a panic.
 
 pub mod ban;
+pub mod daemonlog;
 pub mod detect;
 pub mod error;
 pub mod event;
 pub mod firewall;
 pub mod ids;
 pub mod journald;
+pub mod journald_export;
+pub mod journald_monotonic;
+mod records;
 pub mod registry;
 pub mod scan;
 pub mod syslog;
 #[cfg(test)]
 mod test_util;
 pub mod time;
+pub mod windows;
 
 pub use detect::{Detection, detect, detect_log_format};
 pub use error::ParseError;

@@ -30,6 +30,18 @@ pub trait LineParser: Send {
     /// `Ok(None)`: a well-framed line that is not an event we care about; `Err`: the line fails
     /// the format's framing (counted as malformed).
     fn parse(&mut self, line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError>;
+
+    /// Further results of the line just parsed, when it completed several records (a one-line
+    /// JSON array of events, XML records written back to back); called until `None`.
+    fn more(&mut self) -> Option<Result<Option<Event>, ParseError>> {
+        None
+    }
+
+    /// For a record that spans lines: how many lines before the line just parsed it started
+    /// (0: on that line) and its whole text, for evidence. `None`: the line is the record.
+    fn record(&self) -> Option<(u64, &[u8])> {
+        None
+    }
 }
 
 /// A format whose lines are independent: a plain function.
@@ -119,7 +131,29 @@ pub struct LogSpec {
     /// Lines of this format's files that are not its own may be syslog relays of the same program
     /// (fail2ban's log holds both): read those as syslog.
     pub syslog_mixed_in: bool,
+    /// A record may span several lines (pretty-printed XML or JSON, CSV with quoted line breaks):
+    /// every line must reach the parser, so the prefilter is off and the source is read whole.
+    pub multiline: bool,
+    /// A binary container (`.evtx`) recognised by its magic bytes and turned into one text line a
+    /// record before the lines are read.
+    pub binary: Option<&'static BinaryReader>,
 }
+
+/// How a binary log container is read: its magic bytes, and a walk over its records that renders
+/// each as one line of text (or says why a record could not be read: a malformed line).
+pub struct BinaryReader {
+    /// The file starts with these bytes.
+    pub magic: &'static [u8],
+    /// Walk every record of a whole file, in file order; `Err` of the whole walk: the file is not
+    /// readable at all (bad header). The callback may stop the walk.
+    pub records: RecordWalk,
+}
+
+/// See [`BinaryReader::records`].
+pub type RecordWalk = fn(
+    Vec<u8>,
+    &mut dyn FnMut(Result<Vec<u8>, String>) -> std::ops::ControlFlow<()>,
+) -> Result<(), String>;
 
 impl Score {
     /// `Claims` when the line is the format's own, else `No`.
@@ -147,6 +181,8 @@ impl LogSpec {
         words: &[],
         header_prefixes: &[],
         syslog_mixed_in: false,
+        multiline: false,
+        binary: None,
     };
 }
 
@@ -169,6 +205,18 @@ impl LogFormat {
         crate::ids::zeek::FORMAT,
         crate::ids::suricata::FORMAT,
         crate::journald::FORMAT,
+        crate::journald_export::FORMAT,
+        crate::journald_monotonic::FORMAT,
+        crate::windows::evtx::FORMAT,
+        crate::windows::xml::FORMAT,
+        crate::windows::json::FORMAT,
+        crate::windows::csv::FORMAT,
+        crate::daemonlog::nginx::FORMAT,
+        crate::daemonlog::apache::FORMAT,
+        crate::daemonlog::mysql::FORMAT,
+        crate::daemonlog::postgres::FORMAT,
+        crate::daemonlog::redis::FORMAT,
+        crate::daemonlog::tomcat::FORMAT,
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,
         crate::ban::crowdsec::FORMAT,
@@ -205,7 +253,17 @@ impl LogFormat {
 
     /// Must sources of this format be read whole and in order (no parallel chunks)?
     pub fn is_stateful(self) -> bool {
-        matches!(self.0.parse, Parse::Stateful(_))
+        matches!(self.0.parse, Parse::Stateful(_)) || self.0.multiline || self.0.binary.is_some()
+    }
+
+    /// May the prefilter skip lines of this format? Not when a record spans lines.
+    pub fn prefilterable(self) -> bool {
+        !self.0.multiline
+    }
+
+    /// The binary container reader of this format, if its files are not text.
+    pub fn binary(self) -> Option<&'static BinaryReader> {
+        self.0.binary
     }
 
     /// A parser for one source of this format.

@@ -49,6 +49,9 @@ pub enum Basis {
         poweroff: bool,
         boot: Option<usize>,
         back_before_recheck: bool,
+        /// Only a boot was seen (a new journal boot id, a kernel banner, EventLog 6005): the host
+        /// went down before it without a shutdown line (a crash, a power loss, a lost log).
+        unannounced: bool,
     },
     /// The host reported being overwhelmed.
     Overload { kind: OverloadKind },

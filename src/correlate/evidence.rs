@@ -223,6 +223,24 @@ pub fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Ve
                 poweroff,
                 boot,
                 back_before_recheck,
+                unannounced: false,
+            },
+        });
+    } else if let Some(&b) = boots
+        .iter()
+        .find(|&&b| c.time(b) >= case.window.0 && c.time(b) <= c.recheck)
+    {
+        // A boot inside the window with no shutdown line before it: the host was down just
+        // before, unannounced. Weaker than a logged shutdown (the boot is over by the recheck).
+        cands.push(Candidate {
+            cause: Cause::HostReboot,
+            strength: 65,
+            evidence: vec![b],
+            basis: Basis::Reboot {
+                poweroff: false,
+                boot: Some(b),
+                back_before_recheck: true,
+                unannounced: true,
             },
         });
     }

@@ -98,9 +98,21 @@ pub fn summary(c: &Ctx<'_, '_>, cand: &Candidate) -> String {
             )
         }
         Basis::Reboot {
+            unannounced: true, ..
+        } => {
+            let b = cand.evidence[0];
+            format!(
+                "{} booted at {} ({}) inside the window with no shutdown logged before it: it was down just before (a crash, a power loss or a reset)",
+                case.host,
+                fmt_t(c.time(b)),
+                where_(c, b)
+            )
+        }
+        Basis::Reboot {
             poweroff,
             boot,
             back_before_recheck,
+            ..
         } => {
             let s0 = cand.evidence[0];
             let back = match boot {

@@ -78,14 +78,30 @@ pub fn family(unit: &str) -> String {
         "rabbitmq-server" | "rabbitmq" | "beam.smp" => "rabbitmq",
         "snmpd" => "snmpd",
         "exim" | "exim4" => "exim",
-        // Windows services by display or service name (SCM 7036 names the display name).
+        // Windows services by display or service (key) name: SCM 7036 names the display name,
+        // its binary data (and 7040, sc.exe) the key name.
         "remote desktop services" | "termservice" => "rdp",
-        "world wide web publishing service" | "w3svc" => "iis",
+        "world wide web publishing service"
+        | "w3svc"
+        | "iis admin service"
+        | "iisadmin"
+        | "windows process activation service"
+        | "was" => "iis",
         "remote procedure call (rpc)" | "rpcss" => "rpcss",
         "windows remote management (ws-management)" | "winrm" => "winrm",
-        "dns server" => "named",
+        "dns server" | "dns" => "named",
         "openssh ssh server" => "ssh",
+        "server" | "lanmanserver" => "smbd",
+        "microsoft ftp service" | "ftpsvc" | "msftpsvc" => "iis-ftp",
+        "simple mail transfer protocol (smtp)" | "smtpsvc" => "iis-smtp",
+        "sql server browser" | "sqlbrowser" => "sqlbrowser",
+        "snmp service" | "snmp" => "snmpd",
+        "remote access auto connection manager" => "rasauto",
         other if other.starts_with("sql server (") || other == "mssqlserver" => "mssql",
+        other if other.starts_with("mssql$") => "mssql",
+        other if other.starts_with("microsoft exchange") || other.starts_with("msexchange") => {
+            "exchange"
+        }
         other if other.starts_with("tomcat") => "tomcat",
         other if other.starts_with("php") && other.contains("fpm") => "php-fpm",
         other => other,
@@ -113,6 +129,10 @@ pub fn default_ports(family: &str) -> &'static [u16] {
         "rpcss" => &[135],
         "winrm" => &[5985, 5986],
         "mssql" => &[1433],
+        "sqlbrowser" => &[1434],
+        "iis-ftp" => &[21],
+        "iis-smtp" => &[25],
+        "exchange" => &[25, 443, 587, 993, 995, 110, 143],
         "squid" => &[3128],
         "memcached" => &[11211],
         "elasticsearch" => &[9200, 9300],
@@ -131,8 +151,8 @@ pub fn svc_families(svc: &str) -> &'static [&'static str] {
         "ssh" => &["ssh"],
         "mysql" => &["mysql"],
         "postgresql" => &["postgresql"],
-        "smtp" => &["postfix", "exim"],
-        "ftp" => &["vsftpd", "proftpd"],
+        "smtp" => &["postfix", "exim", "exchange", "iis-smtp"],
+        "ftp" => &["vsftpd", "proftpd", "iis-ftp"],
         "dns" | "domain" => &["named"],
         "pop3" | "imap" => &["dovecot"],
         "msrdp" => &["xrdp", "rdp"],

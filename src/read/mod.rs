@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod discover;
 pub mod lines;
+pub mod records;
 pub mod sniff;
 
 use std::fs::File;

@@ -31,6 +31,10 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
     if let Some(f) = ScanFormat::detect(head) {
         return Kind::Scan(f);
     }
+    let d = detect(head);
+    if let Some(f) = d.format {
+        return Kind::Log(f, Some(d));
+    }
     let trimmed = head.trim_ascii_start();
     if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<") && !trimmed.starts_with(b"<1") {
         // Syslog lines may start with `<PRI>`; XML no scan reader claims is not read.
@@ -38,9 +42,5 @@ pub fn sniff(head: &[u8], forced: Option<ForcedFormat>) -> Kind {
             return Kind::Unrecognised("an XML document of a kind portmortem does not read".into());
         }
     }
-    let d = detect(head);
-    match d.format {
-        Some(f) => Kind::Log(f, Some(d)),
-        None => Kind::Unrecognised(d.reason),
-    }
+    Kind::Unrecognised(d.reason)
 }

@@ -47,6 +47,99 @@ pub fn classify(app: &str, msg: &str) -> Option<EventKind> {
     if app_starts("apache") || app_starts("httpd") || msg.contains("AH00") {
         return apache(msg);
     }
+    if app.eq_ignore_ascii_case("postfix/master") {
+        return postfix_master(msg);
+    }
+    if app.eq_ignore_ascii_case("dovecot") {
+        return dovecot(msg);
+    }
+    if app_starts("exim") {
+        return exim(msg);
+    }
+    if app.eq_ignore_ascii_case("named") {
+        return named(msg);
+    }
+    if app.eq_ignore_ascii_case("haproxy") {
+        return haproxy(msg);
+    }
+    None
+}
+
+/// Postfix's master: `daemon started -- version 3.6.4, configuration /etc/postfix`, `terminating
+/// on signal 15`; `reload -- version …` keeps it up.
+fn postfix_master(msg: &str) -> Option<EventKind> {
+    if msg.starts_with("daemon started") {
+        return life("postfix", LifecycleState::Started, None);
+    }
+    if msg.starts_with("terminating on signal") {
+        return life("postfix", LifecycleState::Stopped, Some(msg.to_string()));
+    }
+    None
+}
+
+/// Dovecot's master: `master: Dovecot v2.3.16 (7e2e900c1a) starting up for imap, pop3`,
+/// `master: Warning: Killed with signal 15 (by pid=1 uid=0 code=kill)`.
+fn dovecot(msg: &str) -> Option<EventKind> {
+    let m = msg.strip_prefix("master: ")?;
+    if m.starts_with("Dovecot v") && m.contains(" starting up") {
+        return life("dovecot", LifecycleState::Started, None);
+    }
+    if m.contains("Killed with signal") {
+        return life(
+            "dovecot",
+            LifecycleState::Stopped,
+            Some(m.trim_start_matches("Warning: ").to_string()),
+        );
+    }
+    None
+}
+
+/// Exim: `exim 4.96 daemon started: pid=1234, -q30m, listening for SMTP on port 25 (IPv6 and
+/// IPv4) port 587 …`, `pid 1234: SIGTERM received: daemon terminating`.
+fn exim(msg: &str) -> Option<EventKind> {
+    if msg.contains(" daemon started") {
+        return match msg
+            .split_once("listening for SMTP on port ")
+            .and_then(|(_, r)| leading_u16(r))
+        {
+            Some(p) => listening("exim", p, None),
+            None => life("exim", LifecycleState::Started, None),
+        };
+    }
+    if msg.contains("daemon terminating") {
+        return life("exim", LifecycleState::Stopped, Some(msg.to_string()));
+    }
+    None
+}
+
+/// BIND's named: `starting BIND 9.18.18 …`, `running`, `listening on IPv4 interface eth0,
+/// 192.0.2.5#53`, `shutting down`, `exiting`.
+fn named(msg: &str) -> Option<EventKind> {
+    if let Some(rest) = msg.strip_prefix("listening on IPv") {
+        let (addr, port) = rest.rsplit_once(", ")?.1.rsplit_once('#')?;
+        return listening("named", leading_u16(port)?, addr.parse().ok());
+    }
+    match msg.trim() {
+        "running" => life("named", LifecycleState::Started, None),
+        "shutting down" => life("named", LifecycleState::Stopping, None),
+        "exiting" => life("named", LifecycleState::Stopped, None),
+        _ => None,
+    }
+}
+
+/// HAProxy: `Proxy fe_http started.`, `Stopping frontend fe_http in 0 ms.`, `Proxy fe_http stopped
+/// (cumulated conns: FE: 42, BE: 0).`, 2.x's `[WARNING]  (1) : Exiting Master process...`.
+fn haproxy(msg: &str) -> Option<EventKind> {
+    let detail = || Some(msg.trim_end_matches('.').to_string());
+    if msg.starts_with("Proxy ") && msg.trim_end().ends_with(" started.") {
+        return life("haproxy", LifecycleState::Started, detail());
+    }
+    if msg.starts_with("Stopping frontend ") || msg.contains("Exiting Master process") {
+        return life("haproxy", LifecycleState::Stopping, detail());
+    }
+    if msg.starts_with("Proxy ") && msg.contains(" stopped (") {
+        return life("haproxy", LifecycleState::Stopped, detail());
+    }
     None
 }
 
@@ -84,7 +177,7 @@ fn sshd(msg: &str) -> Option<EventKind> {
 /// `AH00489: Apache/2.4.57 (Debian) configured -- resuming normal operations`, `AH00491: caught
 /// SIGTERM, shutting down`, `AH00492: caught SIGWINCH, shutting down gracefully` (anywhere in the
 /// message: syslog output keeps the `[mpm_event:notice] [pid …]` preamble).
-fn apache(msg: &str) -> Option<EventKind> {
+pub(crate) fn apache(msg: &str) -> Option<EventKind> {
     if let Some(i) = msg.find(" configured -- resuming normal operations") {
         let head = msg.get(..i)?;
         let server = head.rfind("Apache/").and_then(|s| head.get(s..));
@@ -111,7 +204,7 @@ fn apache(msg: &str) -> Option<EventKind> {
 /// MySQL / MariaDB: `ready for connections` (+ `port: N`), the separate MariaDB `Version: …  port: N`
 /// line, `X Plugin ready for connections. Bind-address: '::' port: 33060`, `Shutdown complete`,
 /// `InnoDB: Starting shutdown...`, `Normal shutdown`, `Received SHUTDOWN from user`.
-fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
+pub(crate) fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
     let service = if mariadb_app || msg.contains("mariadbd") || msg.contains("MariaDB") {
         "mariadb"
     } else {
@@ -123,6 +216,20 @@ fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
             .and_then(leading_u16)
             .filter(|p| *p > 0)
     };
+    // The crash banner: `mysqld got signal 11 ;` (MySQL 5.x/8, MariaDB before 10.5's `mariadbd`).
+    if let Some(i) = msg.find("d got signal ") {
+        let sig = msg.get(i + 13..).and_then(leading_u16);
+        if msg
+            .get(..i)
+            .is_some_and(|h| h.ends_with("mysql") || h.ends_with("mariadb"))
+        {
+            return life(
+                service,
+                LifecycleState::Crashed,
+                sig.map(|n| format!("got signal {n}")),
+            );
+        }
+    }
     if msg.contains("X Plugin ready for connections") {
         let addr = msg
             .split_once("Bind-address: '")
@@ -157,7 +264,7 @@ fn mysql(mariadb_app: bool, msg: &str) -> Option<EventKind> {
 }
 
 /// PostgreSQL: the text after `LOG:` (any log_line_prefix or `[n-n]` sequence number before it).
-fn postgres(msg: &str) -> Option<EventKind> {
+pub(crate) fn postgres(msg: &str) -> Option<EventKind> {
     let i = msg.find("LOG:")?;
     let text = msg.get(i + 4..)?.trim();
     const SVC: &str = "postgresql";
@@ -171,6 +278,14 @@ fn postgres(msg: &str) -> Option<EventKind> {
             .rsplit_once("port ")
             .and_then(|(_, p)| leading_u16(p))?;
         return listening(SVC, port, addr);
+    }
+    // `server process (PID 123) was terminated by signal 9: Killed`: the postmaster resets every
+    // backend and recovers; clients are refused meanwhile.
+    if text.contains(" was terminated by signal ") {
+        let detail = text
+            .split_once(" was ")
+            .map(|(_, r)| r.trim_end_matches('.').to_string());
+        return life(SVC, LifecycleState::Crashed, detail);
     }
     if text.starts_with("database system is ready to accept") {
         return life(SVC, LifecycleState::Started, None);
@@ -202,6 +317,80 @@ mod tests {
 
     fn ip(s: &str) -> Option<IpAddr> {
         Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn mail_dns_and_proxy_master_lines() {
+        use LifecycleState::*;
+        let st = |app: &str, m: &str| match classify(app, m) {
+            Some(EventKind::Lifecycle(l)) => Some((l.unit, l.state)),
+            Some(EventKind::Listening(l)) => Some((format!("{}:{}", l.service, l.port), Started)),
+            _ => None,
+        };
+        let s = |u: &str, x| Some((u.to_string(), x));
+        assert_eq!(
+            st(
+                "postfix/master",
+                "daemon started -- version 3.6.4, configuration /etc/postfix"
+            ),
+            s("postfix", Started)
+        );
+        assert_eq!(
+            st("postfix/master", "terminating on signal 15"),
+            s("postfix", Stopped)
+        );
+        assert_eq!(
+            st(
+                "postfix/master",
+                "reload -- version 3.6.4, configuration /etc/postfix"
+            ),
+            None
+        );
+        assert_eq!(
+            st(
+                "dovecot",
+                "master: Dovecot v2.3.16 (7e2e900c1a) starting up for imap, pop3"
+            ),
+            s("dovecot", Started)
+        );
+        assert_eq!(
+            st(
+                "dovecot",
+                "master: Warning: Killed with signal 15 (by pid=1 uid=0 code=kill)"
+            ),
+            s("dovecot", Stopped)
+        );
+        assert_eq!(
+            st(
+                "exim",
+                "exim 4.96 daemon started: pid=1234, -q30m, listening for SMTP on port 25 (IPv6 and IPv4) port 587 (IPv6 and IPv4)"
+            ),
+            s("exim:25", Started)
+        );
+        assert_eq!(
+            st("exim", "pid 1234: SIGTERM received: daemon terminating"),
+            s("exim", Stopped)
+        );
+        assert_eq!(
+            st("named", "listening on IPv4 interface eth0, 192.0.2.5#53"),
+            s("named:53", Started)
+        );
+        assert_eq!(st("named", "exiting"), s("named", Stopped));
+        assert_eq!(
+            st("haproxy", "Proxy fe_http started."),
+            s("haproxy", Started)
+        );
+        assert_eq!(
+            st("haproxy", "Stopping frontend fe_http in 0 ms."),
+            s("haproxy", Stopping)
+        );
+        assert_eq!(
+            st(
+                "haproxy",
+                "Proxy fe_http stopped (cumulated conns: FE: 42, BE: 0)."
+            ),
+            s("haproxy", Stopped)
+        );
     }
 
     #[test]

@@ -41,6 +41,8 @@ pub const FORMAT: LogFormat = LogFormat::new(&LogSpec {
     words: &payload::WORDS,
     header_prefixes: &[],
     syslog_mixed_in: false,
+    multiline: false,
+    binary: None,
 });
 
 /// ulogd2 LOGEMU: a syslog-like header, no tag, a netfilter line. Every useful line names the
@@ -67,6 +69,8 @@ pub const ULOGD: LogFormat = LogFormat::new(&LogSpec {
     words: &[],
     header_prefixes: &[],
     syslog_mixed_in: false,
+    multiline: false,
+    binary: None,
 });
 
 /// The message of a framed line as the payloads see it.
@@ -129,6 +133,12 @@ fn line_host(line: &[u8]) -> Option<String> {
 /// payload that may come bare (or, for a netfilter line, when its `SRC=` is missing or not an
 /// address); `Ok(None)` for every well-framed line that is not an event portmortem uses.
 pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseError> {
+    // journalctl's own markers between entries (`-- Boot 0f3c… --`, `-- Logs begin at … --`,
+    // `-- No entries --`): read, no event (they carry no time of their own).
+    let t = line.trim_ascii();
+    if t.starts_with(b"-- ") && t.ends_with(b" --") {
+        return Ok(None);
+    }
     let Some(h) = header::parse_header(line) else {
         return parse_unframed(line, ctx);
     };
