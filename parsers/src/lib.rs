@@ -5,6 +5,7 @@
 //! timestamp needs. Malformed input is an error value, never a panic.
 
 pub mod ban;
+pub mod cloud;
 pub mod detect;
 pub mod error;
 pub mod event;

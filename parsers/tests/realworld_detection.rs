@@ -83,35 +83,39 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ("logs/zeek/lnav_bro_conn.log", Ok("zeek_conn")),
     ("logs/zeek/rita_conn_json_all_fields.log", Ok("zeek_conn")),
     ("logs/zeek/rita_proxy_conn.log", Ok("zeek_conn")),
-    // Not read yet.
     (
         "logs/aws-vpc/vrl_vpc-flow_custom-pkt-addr.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v11-reject-reason.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v2-default.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v3-custom-nat.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v3-custom-tcpflags.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v5-custom.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v7-ecs.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
+    (
+        "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",
+        Ok("windows_firewall"),
+    ),
+    // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
         Err("kernel text without any time"),
@@ -188,10 +192,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/windows-scm/nifi_windowseventlogreader_7036.extracted.xml",
         Err("issue 9"),
-    ),
-    (
-        "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",
-        Err("issue 8"),
     ),
     (
         "logs/zeek/zed-sample_known_services.log",

@@ -14,8 +14,9 @@ use portmortem_parsers::{BanTool, EventKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
+    Netfilter, asa_allow, aws_vpc_allow, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
     netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pfsense_allow, ufw_cmd,
+    winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -227,6 +228,8 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "pfsense" => pfsense_allow(case, &addr, dst, d.rule.as_deref(), c.text()),
                 "panos" => panos_allow(case, &addr, dst, d.rule.as_deref(), c.text()),
                 "junos" => junos_allow(&addr, c.addr, d.rule.as_deref(), c.text()),
+                "aws_vpc" => aws_vpc_allow(case, &addr, c.addr, d.rule.as_deref()),
+                "windows_firewall" => winfw_allow(case, &addr),
                 _ => "add an accept rule for that address and port there".to_string(),
             };
             format!("{head}: {how}.")

@@ -294,6 +294,47 @@ pub(super) fn junos_allow(
     )
 }
 
+/// AWS: a VPC flow log REJECT is a security group (stateful, allow-only) or a network ACL
+/// (stateless, numbered rules, deny entries) of the interface the record names; from v11 the
+/// `reject-reason` `BPA` names VPC Block Public Access instead.
+pub(super) fn aws_vpc_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    rule: Option<&str>,
+) -> String {
+    let cidr = host_prefix(addr, ip);
+    let eni = rule
+        .and_then(|r| r.split_whitespace().next())
+        .filter(|r| r.starts_with("eni-"));
+    if rule.is_some_and(|r| r.contains("(BPA)") || r == "BPA") {
+        return format!(
+            "VPC Block Public Access rejected it (reject-reason BPA): exclude the VPC or subnet of {} from it (`aws ec2 create-vpc-block-public-access-exclusion --subnet-id SUBNET_ID --internet-gateway-exclusion-mode allow-bidirectional`), or scan from inside the VPC",
+            eni.unwrap_or("the interface")
+        );
+    }
+    let (range, proto) = (case.port, proto_word(case));
+    let v6 = ip.is_some_and(|a| a.is_ipv6());
+    format!(
+        "find the security groups and network ACL of {} (`aws ec2 describe-network-interfaces --network-interface-ids {}`), then allow it in the security group (`aws ec2 authorize-security-group-ingress --group-id SG_ID --ip-permissions IpProtocol={proto},FromPort={range},ToPort={range},{}=[{{CidrIp{}={cidr}}}]`) and, if the subnet's network ACL denies it, add an allow entry numbered below that deny (`aws ec2 create-network-acl-entry --network-acl-id ACL_ID --ingress --rule-number 90 --protocol {proto} --port-range From={range},To={range} --{} {cidr} --rule-action allow`)",
+        eni.unwrap_or("the interface"),
+        eni.unwrap_or("ENI_ID"),
+        if v6 { "Ipv6Ranges" } else { "IpRanges" },
+        if v6 { "v6" } else { "" },
+        if v6 { "ipv6-cidr-block" } else { "cidr-block" },
+    )
+}
+
+/// Windows Defender Firewall: an inbound allow rule for the scanner. Block rules outrank allow
+/// rules there, so an explicit block rule that names the scanner must be changed instead.
+pub(super) fn winfw_allow(case: &PortCase, addr: &str) -> String {
+    let proto = proto_word(case).to_ascii_uppercase();
+    format!(
+        "on {}, `New-NetFirewallRule -DisplayName \"Allow vulnerability scanner\" -Direction Inbound -Action Allow -RemoteAddress {addr} -Protocol {proto} -LocalPort {}` (or `netsh advfirewall firewall add rule name=\"Allow vulnerability scanner\" dir=in action=allow remoteip={addr} protocol={proto} localport={}`); an explicit block rule wins over any allow rule in Windows Firewall, so if one matches the scanner (`Get-NetFirewallRule -Action Block -Enabled True`), take the scanner out of its remote addresses instead",
+        case.host, case.port, case.port
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! - [`paloalto`]: PAN-OS CSV `TRAFFIC` denies → `FirewallDeny`, `THREAT` → `IpsAlert`.
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
 //!   `RT_SCREEN_*` → `IpsAlert`.
+//! - [`winfw`]: Windows Firewall `pfirewall.log` (a file format of its own, W3C `#Fields:`) → `FirewallDeny`.
 //!
 //! The syslog framing is already read when these run; which vendor a message belongs to is decided
 //! by the payload registry ([`crate::syslog::payload`]) from its tag or first bytes, so that every
@@ -15,6 +16,7 @@ pub mod asa;
 pub mod juniper;
 pub mod paloalto;
 pub mod pfsense;
+pub mod winfw;
 
 use std::net::IpAddr;
 

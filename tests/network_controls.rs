@@ -1,0 +1,123 @@
+//! Issue 8's network controls end to end: in each scenario one format alone explains the port
+//! (verdict, cause, evidence file:line) and the advice speaks that control's language.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+
+fn t(h: u32, m: u32, s: u32) -> i64 {
+    Utc.with_ymd_and_hms(2026, 11, 20, h, m, s)
+        .unwrap()
+        .timestamp()
+}
+
+/// A scan of web10 (192.0.2.10, 02:00–02:30 UTC) that lost `port`, and one log at `rel`.
+fn scenario(port: u16, svc: &str, state: &str, rel: &str, log: &str) -> tempfile::TempDir {
+    let scan = nessus(&[Host {
+        ip: "192.0.2.10",
+        fqdn: "web10.example.com",
+        start: t(2, 0, 0),
+        end: t(2, 30, 0),
+        affected: &[(port, svc, state)],
+    }]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
+    let path = d.path().join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, log).unwrap();
+    d
+}
+
+/// The one port's JSON, after checking the run, the schema, the format the source was read as.
+fn the_port(d: &tempfile::TempDir, args: &[&str], format: &str) -> serde_json::Value {
+    let mut a = vec!["."];
+    a.extend_from_slice(args);
+    let (code, report) = analyze_json(d.path(), &a);
+    assert_eq!(code, 0, "{report:#}");
+    assert_schema_valid(&report);
+    assert!(
+        report["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["format"] == format && s["malformed"] == 0),
+        "{:#}",
+        report["sources"]
+    );
+    report["ports"][0].clone()
+}
+
+fn advice(p: &serde_json::Value) -> String {
+    p["advice"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn an_aws_vpc_flow_reject_explains_an_unresponsive_port() {
+    let log = format!(
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+         2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.5 192.0.2.10 40000 443 6 1 60 {a} {b} ACCEPT OK\n\
+         2 123456789010 eni-0a1b2c3d4e5f60718 203.0.113.5 192.0.2.10 40001 443 6 1 60 {c} {d} REJECT OK\n",
+        a = t(2, 5, 0),
+        b = t(2, 6, 0),
+        c = t(2, 13, 44),
+        d = t(2, 14, 44)
+    );
+    let d = scenario(
+        443,
+        "www",
+        "unresponsive",
+        "aws/123456789010_vpcflowlogs_eu-west-1_fl-0123456789abcdef0_20261120T0215Z_0a1b2c3d.log",
+        &log,
+    );
+    let p = the_port(&d, &[], "aws_vpc_flow");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 3, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "aws_vpc", "{p:#}");
+    assert!(
+        p["evidence"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("_0a1b2c3d.log"),
+        "{p:#}"
+    );
+    let a = advice(&p);
+    assert!(a.contains("aws ec2 authorize-security-group-ingress --group-id SG_ID --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=203.0.113.5/32}]"), "{a}");
+    assert!(
+        a.contains("--network-interface-ids eni-0a1b2c3d4e5f60718"),
+        "{a}"
+    );
+    assert!(a.contains("create-network-acl-entry"), "{a}");
+    assert!(!a.contains("iptables") && !a.contains("ufw"), "{a}");
+}
+
+#[test]
+fn a_windows_firewall_drop_in_local_time_explains_rdp() {
+    // The machine's clock is Berlin time (UTC+1 in November): 03:13:44 local = 02:13:44 UTC.
+    let log = "#Version: 1.5\r\n#Software: Microsoft Windows Firewall\r\n#Time Format: Local\r\n#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path\r\n\r\n2026-11-20 03:10:00 ALLOW TCP 192.0.2.99 192.0.2.10 50000 3389 52 S 1 0 64240 - - - RECEIVE\r\n2026-11-20 03:13:44 DROP TCP 203.0.113.5 192.0.2.10 40000 3389 52 S 1 0 64240 - - - RECEIVE\r\n";
+    let d = scenario(3389, "msrdp", "unresponsive", "web10/pfirewall.log", log);
+    let p = the_port(
+        &d,
+        &["--source-tz", "pfirewall.log=Europe/Berlin"],
+        "windows_firewall",
+    );
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    assert_eq!(p["evidence"][0]["file"], "./web10/pfirewall.log", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 7, "{p:#}");
+    assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:13:44Z", "{p:#}");
+    let a = advice(&p);
+    assert!(a.contains("New-NetFirewallRule -DisplayName \"Allow vulnerability scanner\" -Direction Inbound -Action Allow -RemoteAddress 203.0.113.5 -Protocol TCP -LocalPort 3389"), "{a}");
+    assert!(a.contains("block rule wins"), "{a}");
+
+    // Read as UTC, the drop is an hour late: outside the window, the port stays unexplained.
+    let p = the_port(&d, &[], "windows_firewall");
+    assert_eq!(p["verdict"], "unexplained", "{p:#}");
+}
