@@ -121,3 +121,54 @@ fn a_windows_firewall_drop_in_local_time_explains_rdp() {
     let p = the_port(&d, &[], "windows_firewall");
     assert_eq!(p["verdict"], "unexplained", "{p:#}");
 }
+
+#[test]
+fn a_suricata_fast_log_drop_explains_ssh_and_a_plain_alert_does_not() {
+    let log = "11/20/2026-02:12:00.000001  [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.5:39999 -> 192.0.2.10:22\n\
+               11/20/2026-02:13:44.100000  [Drop] [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.5:40000 -> 192.0.2.10:22\n";
+    let d = scenario(22, "ssh", "unresponsive", "ids01/fast.log", log);
+    let p = the_port(&d, &[], "fast_log");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ips_block", "{p:#}");
+    assert_eq!(p["evidence"][0]["file"], "./ids01/fast.log", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "suricata", "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("suppress gen_id 1, sig_id 2001219, track by_src, ip 203.0.113.5"),
+        "{a}"
+    );
+
+    // Without the [Drop] line the sensor only alerted: no block.
+    let d = scenario(
+        22,
+        "ssh",
+        "unresponsive",
+        "ids01/fast.log",
+        log.lines().next().unwrap(),
+    );
+    let p = the_port(&d, &[], "fast_log");
+    assert_eq!(p["verdict"], "unexplained", "{p:#}");
+}
+
+#[test]
+fn a_snort3_alert_json_drop_explains_ssh_in_snort_terms() {
+    let log = format!(
+        "{{\"seconds\":{},\"action\":\"allow\",\"dst_ap\":\"192.0.2.10:22\",\"proto\":\"TCP\",\"rule\":\"1:19559:1\",\"src_ap\":\"203.0.113.5:39999\",\"timestamp\":\"11/20-02:12:00.000000\"}}\n\
+         {{\"seconds\":{},\"action\":\"drop\",\"dst_ap\":\"192.0.2.10:22\",\"proto\":\"TCP\",\"rule\":\"1:19559:1\",\"msg\":\"SCAN SSH brute force login attempt\",\"src_ap\":\"203.0.113.5:40000\",\"timestamp\":\"11/20-02:13:44.000000\"}}\n",
+        t(2, 12, 0),
+        t(2, 13, 44)
+    );
+    let d = scenario(22, "ssh", "unresponsive", "ids02/alert_json.txt", &log);
+    let p = the_port(&d, &[], "snort_json");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ips_block", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "snort", "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("suppress = { { gid = 1, sid = 19559, track = 'by_src', ip = '203.0.113.5' } }"),
+        "{a}"
+    );
+    assert!(!a.contains("Suricata"), "{a}");
+}

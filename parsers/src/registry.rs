@@ -168,6 +168,8 @@ impl LogFormat {
     pub const ALL: &'static [LogFormat] = &[
         crate::ids::zeek::FORMAT,
         crate::ids::suricata::FORMAT,
+        crate::ids::snort_json::FORMAT,
+        crate::ids::fastlog::FORMAT,
         crate::cloud::aws_vpc::FORMAT,
         crate::firewall::winfw::FORMAT,
         crate::journald::FORMAT,

@@ -115,6 +115,10 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",
         Ok("windows_firewall"),
     ),
+    (
+        "logs/suricata/crowdsec-hub_suricata-fastlog.log",
+        Ok("fast_log"),
+    ),
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -152,10 +156,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/other/fail2ban-tests_portsentry.log",
         Err("portsentry: issue 8"),
-    ),
-    (
-        "logs/suricata/crowdsec-hub_suricata-fastlog.log",
-        Err("Suricata fast.log: issue 8"),
     ),
     (
         "logs/syslog/lnav_mysql_error.log",

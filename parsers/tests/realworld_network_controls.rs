@@ -54,6 +54,12 @@ const FILES: &[(&str, &str, usize)] = &[
         "windows_firewall",
         14,
     ),
+    // 4 alerts (no [Drop]: an IDS): alerted, not blocks.
+    (
+        "logs/suricata/crowdsec-hub_suricata-fastlog.log",
+        "fast_log",
+        4,
+    ),
 ];
 
 #[test]

@@ -244,6 +244,15 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     c.file, a.signature
                 )
             }
+            "snort" => {
+                let sid = a
+                    .signature_id
+                    .map_or_else(|| "SID".to_string(), |s| s.to_string());
+                format!(
+                    "Let the scanner {whom} past the Snort IPS that blocked it ({}, signature '{}'): a suppression for it (Snort 2 threshold.conf: `suppress gen_id 1, sig_id {sid}, track by_src, ip {addr}`; Snort 3 snort.lua: `suppress = {{ {{ gid = 1, sid = {sid}, track = 'by_src', ip = '{addr}' }} }}`), or a pass rule in local.rules (`pass ip {addr} any -> any any (msg:\"vulnerability scanner\"; sid:9000001; rev:1;)`).",
+                    c.file, a.signature
+                )
+            }
             "panos" => {
                 let id = a
                     .signature_id
