@@ -172,3 +172,21 @@ fn a_snort3_alert_json_drop_explains_ssh_in_snort_terms() {
     );
     assert!(!a.contains("Suricata"), "{a}");
 }
+
+#[test]
+fn a_unifi_cef_ips_block_after_a_syslog_header_explains_https() {
+    let log = "Nov 20 02:05:00 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|544|Admin Accessed UniFi Network|1|UNIFIcategory=System src=192.0.2.222 msg=Admin accessed UniFi Network\n\
+               Nov 20 02:13:44 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|201|Threat Detected and Blocked|7|proto=TCP src=203.0.113.5 spt=40000 dst=192.0.2.10 dpt=443 act=blocked UNIFIcategory=Security UNIFIsubCategory=Intrusion Prevention UNIFIipsSignature=ET SCAN Nessus User Agent UNIFIipsSignatureId=2002664 msg=A network intrusion attempt from 203.0.113.5 has been detected and blocked.\n";
+    let d = scenario(443, "www", "unresponsive", "gw01/cef.log", log);
+    let p = the_port(&d, &[], "syslog");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ips_block", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "cef", "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("Ubiquiti UniFi Network (CEF): add 203.0.113.5 to the IPS allow list"),
+        "{a}"
+    );
+    assert!(a.contains("suppress signature 2002664"), "{a}");
+}

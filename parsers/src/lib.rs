@@ -14,6 +14,7 @@ pub mod ids;
 pub mod journald;
 pub mod registry;
 pub mod scan;
+pub mod siem;
 pub mod syslog;
 #[cfg(test)]
 mod test_util;

@@ -119,6 +119,7 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         "logs/suricata/crowdsec-hub_suricata-fastlog.log",
         Ok("fast_log"),
     ),
+    ("logs/other/crowdsec-hub_unifi-cef.log", Ok("syslog")), // CEF payload
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -152,7 +153,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
         Err("Proxmox PVEFW: issue 8"),
     ),
-    ("logs/other/crowdsec-hub_unifi-cef.log", Err("CEF: issue 8")),
     (
         "logs/other/fail2ban-tests_portsentry.log",
         Err("portsentry: issue 8"),

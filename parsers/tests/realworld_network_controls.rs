@@ -60,6 +60,9 @@ const FILES: &[(&str, &str, usize)] = &[
         "fast_log",
         4,
     ),
+    // UniFi CEF: an admin login (no event), an IPS block stored without `CEF:` and without a
+    // syslog header (its time from UNIFIutcTime), one after an RFC 3164 header.
+    ("logs/other/crowdsec-hub_unifi-cef.log", "syslog", 2),
 ];
 
 #[test]

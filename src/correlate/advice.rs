@@ -14,9 +14,9 @@ use portmortem_parsers::{BanTool, EventKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, aws_vpc_allow, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
-    netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pfsense_allow, ufw_cmd,
-    winfw_allow,
+    Netfilter, asa_allow, aws_vpc_allow, cef_exception, host_prefix, iptables_cmd, junos_allow,
+    junos_screen_zone, netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pfsense_allow,
+    ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -230,6 +230,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "junos" => junos_allow(&addr, c.addr, d.rule.as_deref(), c.text()),
                 "aws_vpc" => aws_vpc_allow(case, &addr, c.addr, d.rule.as_deref()),
                 "windows_firewall" => winfw_allow(case, &addr),
+                "cef" => cef_exception(c.text(), &addr, false, None),
                 _ => "add an accept rule for that address and port there".to_string(),
             };
             format!("{head}: {how}.")
@@ -244,6 +245,12 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     c.file, a.signature
                 )
             }
+            "cef" => format!(
+                "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
+                c.file,
+                a.signature,
+                cef_exception(c.text(), &addr, true, a.signature_id)
+            ),
             "snort" => {
                 let sid = a
                     .signature_id

@@ -335,6 +335,37 @@ pub(super) fn winfw_allow(case: &PortCase, addr: &str) -> String {
     )
 }
 
+/// The vendor and product a CEF record names in its header.
+pub(super) fn cef_device(text: &str) -> Option<(String, String)> {
+    let rec =
+        portmortem_parsers::siem::cef::start(text.split_once("CEF:").map_or(text, |(_, r)| r))
+            .or_else(|| portmortem_parsers::siem::cef::start(text))?;
+    let c = portmortem_parsers::siem::cef::parse(rec).ok()?;
+    Some((c.vendor, c.product))
+}
+
+/// A device known only by the CEF it wrote: name it, and say where its exception lives when the
+/// vendor is one we know.
+pub(super) fn cef_exception(text: &str, addr: &str, ips: bool, sid: Option<u64>) -> String {
+    let (vendor, product) =
+        cef_device(text).unwrap_or_else(|| ("the vendor".into(), "device".into()));
+    let sid = sid.map(|s| format!(" {s}")).unwrap_or_default();
+    match (vendor.as_str(), ips) {
+        ("Ubiquiti", true) => format!(
+            "{vendor} {product} (CEF): add {addr} to the IPS allow list (Settings > Security > Intrusion Prevention > Allow List; older releases: Threat Management > Allow List), or suppress signature{sid} for it"
+        ),
+        ("Ubiquiti", false) => format!(
+            "{vendor} {product} (CEF): a firewall rule allowing {addr} above the one that blocked it (Settings > Security > Firewall / Traffic Rules)"
+        ),
+        (_, true) => format!(
+            "{vendor} {product} (the device that wrote the CEF record): an IPS exception or allow-list entry for {addr}, or a suppression of signature{sid} for it"
+        ),
+        (_, false) => format!(
+            "{vendor} {product} (the device that wrote the CEF record): an allow rule for {addr} ahead of the rule that denied it"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

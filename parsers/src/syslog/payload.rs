@@ -123,6 +123,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 pa01 1,2026/11/20 02:13:44,001801000001,TRAFFIC,deny,2049,2026/11/20 02:13:44,203.0.113.5,192.0.2.10,0.0.0.0,0.0.0.0,deny-scanner,,,not-applicable,vsys1,untrust,trust,ethernet1/1,,fwd,2026/11/20 02:13:44,0,1,40000,443,0,0,0x0,tcp,deny,60,60,0,1,2026/11/20 02:13:44,0,any,0,0,0x0,203.0.113.0-203.0.113.255,192.0.2.0-192.0.2.255,0,1,0,policy-deny",
     },
     Payload {
+        name: "cef",
+        description: "ArcSight CEF from any vendor (bare, after a syslog header, or without its CEF: word): IPS blocks and alerts, firewall denies",
+        claims: |m| crate::siem::cef::start(m.text).is_some(),
+        classify: |m| crate::siem::cef::classify(m.text),
+        exclusive: true,
+        unframed: Some(crate::siem::cef::own_time),
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|201|Threat Detected and Blocked|7|proto=TCP src=203.0.113.5 spt=40000 dst=192.0.2.10 dpt=443 act=blocked UNIFIsubCategory=Intrusion Prevention UNIFIipsSignature=ET SCAN Potential SSH Scan UNIFIipsSignatureId=2001219",
+    },
+    Payload {
         name: "netfilter",
         description: "iptables / nftables LOG lines (kernel, UFW, firewalld, SuSEfirewall2, ulogd2): drops, rejects, limits",
         claims: |m| m.kernelish() || m.text.starts_with("IN="),

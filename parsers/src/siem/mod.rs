@@ -1,0 +1,6 @@
+//! SIEM export formats that many vendors' devices write: one module per format.
+//!
+//! - [`cef`]: ArcSight CEF (bare, after a syslog header, or without its `CEF:` word) → IPS
+//!   alerts and firewall denies, as a syslog payload.
+
+pub mod cef;
