@@ -190,3 +190,35 @@ fn a_unifi_cef_ips_block_after_a_syslog_header_explains_https() {
     );
     assert!(a.contains("suppress signature 2002664"), "{a}");
 }
+
+#[test]
+fn a_portsentry_block_explains_every_port_and_scanlogd_is_only_context() {
+    let log = format!(
+        "{} - 11/20/2026 02:13:44 Host: 203.0.113.5/203.0.113.5 Port: 1 TCP Blocked\n",
+        t(2, 13, 44)
+    );
+    let d = scenario(443, "www", "unresponsive", "web10/portsentry.history", &log);
+    let p = the_port(&d, &[], "portsentry");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ban", "{p:#}");
+    assert_eq!(
+        p["evidence"][0]["file"], "./web10/portsentry.history",
+        "{p:#}"
+    );
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    let a = advice(&p);
+    assert!(a.contains("PortSentry's IGNORE_FILE"), "{a}");
+    assert!(a.contains("never expire"), "{a}");
+
+    let log = "Nov 20 02:10:00 web10 scanlogd: 203.0.113.5 to 192.0.2.10 ports 22, 80, 443, 3389, 8080, 8443, ..., fSrpauxy, TOS 00, TTL 49 @02:09:58\n";
+    let d = scenario(443, "www", "unresponsive", "web10/syslog", log);
+    let p = the_port(&d, &[], "syslog");
+    assert_eq!(p["verdict"], "unexplained", "{p:#}");
+    assert!(
+        p["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("alert only, no block"),
+        "{p:#}"
+    );
+}

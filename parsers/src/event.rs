@@ -176,6 +176,7 @@ pub enum BanTool {
     Wazuh,
     CiscoAsa,
     Sshguard,
+    Portsentry,
     Other(String),
 }
 
@@ -187,6 +188,7 @@ impl BanTool {
             BanTool::Wazuh => "wazuh",
             BanTool::CiscoAsa => "cisco-asa",
             BanTool::Sshguard => "sshguard",
+            BanTool::Portsentry => "portsentry",
             BanTool::Other(s) => s,
         }
     }

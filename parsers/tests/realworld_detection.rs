@@ -67,7 +67,7 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ("logs/syslog/s4_synology_postgresql.log", Ok("syslog")),
     ("logs/syslog/s4_ubuntu22_syslog.log", Ok("syslog")),
     ("logs/syslog/wazuh_benchmark_syslog.log", Ok("syslog")),
-    ("logs/other/fail2ban-tests_scanlogd.log", Ok("syslog")), // framing read; payload: issue 8
+    ("logs/other/fail2ban-tests_scanlogd.log", Ok("syslog")), // scanlogd payload
     (
         "logs/wazuh/wazuh-docs_shellshock_active-responses-4x.extracted.log",
         Ok("wazuh_ar"),
@@ -120,6 +120,7 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         Ok("fast_log"),
     ),
     ("logs/other/crowdsec-hub_unifi-cef.log", Ok("syslog")), // CEF payload
+    ("logs/other/fail2ban-tests_portsentry.log", Ok("portsentry")),
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -152,10 +153,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
         Err("Proxmox PVEFW: issue 8"),
-    ),
-    (
-        "logs/other/fail2ban-tests_portsentry.log",
-        Err("portsentry: issue 8"),
     ),
     (
         "logs/syslog/lnav_mysql_error.log",

@@ -63,6 +63,10 @@ const FILES: &[(&str, &str, usize)] = &[
     // UniFi CEF: an admin login (no event), an IPS block stored without `CEF:` and without a
     // syslog header (its time from UNIFIutcTime), one after an RFC 3164 header.
     ("logs/other/crowdsec-hub_unifi-cef.log", "syslog", 2),
+    // Two blocks (TCP and UDP port 1), '# failJSON' comments between them.
+    ("logs/other/fail2ban-tests_portsentry.log", "portsentry", 2),
+    // Four scan reports: alerts (context), not blocks.
+    ("logs/other/fail2ban-tests_scanlogd.log", "syslog", 4),
 ];
 
 #[test]

@@ -349,6 +349,13 @@ fn ban_advice(case: &PortCase, b: &portmortem_parsers::Ban, whom: &str, c: &Seen
             "Add the scanner {whom} to sshguard's whitelist (the WHITELIST_FILE of sshguard.conf, or `-w {ip}`) and lift the block before rescanning ({}).",
             c.file
         ),
+        BanTool::Portsentry => format!(
+            "Add the scanner {whom} to PortSentry's IGNORE_FILE (portsentry.ignore) on {}, then undo its block before rescanning: remove {ip} from BLOCKED_FILE (portsentry.blocked.tcp/.udp) and lift what KILL_ROUTE or KILL_HOSTS_DENY did ({}: `ip route del {ip}` or the iptables rule it inserted, or the /etc/hosts.deny line naming {ip}); PortSentry blocks never expire on their own.",
+            case.host,
+            b.scope
+                .as_deref()
+                .map_or_else(|| c.file.to_string(), |s| format!("{}, via {s}", c.file)),
+        ),
         BanTool::Other(tool) => {
             format!("Whitelist the scanner {whom} in {tool} and lift the ban before rescanning.")
         }

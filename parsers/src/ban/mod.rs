@@ -2,5 +2,6 @@
 
 pub mod crowdsec;
 pub mod fail2ban;
+pub mod portsentry;
 pub mod sshguard;
 pub mod wazuh;

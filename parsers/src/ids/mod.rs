@@ -1,6 +1,7 @@
 //! IDS / IPS sensors.
 
 pub mod fastlog;
+pub mod scanlogd;
 pub mod snort_json;
 pub mod suricata;
 pub mod zeek;
