@@ -222,3 +222,17 @@ fn a_portsentry_block_explains_every_port_and_scanlogd_is_only_context() {
         "{p:#}"
     );
 }
+
+#[test]
+fn a_mikrotik_prefixed_drop_explains_ssh_in_routeros_terms() {
+    let log = "2026-11-20T03:13:44.000000+01:00 192.0.2.1 firewall,info drop-tcp forward: in:ether1-WAN out:bridge, connection-state:new src-mac 00:17:10:88:bc:02, proto TCP (SYN), 203.0.113.5:40000->192.0.2.10:22, len 60\n";
+    let d = scenario(22, "ssh", "unresponsive", "gw01/routeros.log", log);
+    let p = the_port(&d, &[], "syslog");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "mikrotik", "{p:#}");
+    let a = advice(&p);
+    assert!(a.contains("`/ip firewall filter add chain=forward src-address=203.0.113.5 protocol=tcp dst-port=22 action=accept place-before=0"), "{a}");
+    assert!(!a.contains("iptables"), "{a}");
+}

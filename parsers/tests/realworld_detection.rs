@@ -121,6 +121,10 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ),
     ("logs/other/crowdsec-hub_unifi-cef.log", Ok("syslog")), // CEF payload
     ("logs/other/fail2ban-tests_portsentry.log", Ok("portsentry")),
+    (
+        "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
+        Ok("syslog"),
+    ), // mikrotik payload
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -145,10 +149,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/crowdsec/crowdsec_alert_ssh-bf.json",
         Err("CrowdSec LAPI alert JSON: issue 8"),
-    ),
-    (
-        "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
-        Err("MikroTik: issue 8"),
     ),
     (
         "logs/netfilter/crowdsec-hub_proxmox-iptables.log",

@@ -67,6 +67,12 @@ const FILES: &[(&str, &str, usize)] = &[
     ("logs/other/fail2ban-tests_portsentry.log", "portsentry", 2),
     // Four scan reports: alerts (context), not blocks.
     ("logs/other/fail2ban-tests_scanlogd.log", "syslog", 4),
+    // 19 RouterOS `drop-tcp` lines of one scan over ports 23.. (ISO header, host an address).
+    (
+        "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
+        "syslog",
+        19,
+    ),
 ];
 
 #[test]

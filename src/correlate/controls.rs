@@ -366,6 +366,31 @@ pub(super) fn cef_exception(text: &str, addr: &str, ips: bool, sid: Option<u64>)
     }
 }
 
+/// The RouterOS chain a firewall line names (`… drop-tcp input: in:…` → `input`).
+pub(super) fn mikrotik_chain(text: &str) -> Option<&str> {
+    let head = &text[..text.find(": in:")?];
+    head.rsplit(' ').next().filter(|c| !c.is_empty())
+}
+
+pub(super) fn mikrotik_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    text: &str,
+) -> String {
+    let family = if ip.is_some_and(|a| a.is_ipv6()) {
+        "ipv6"
+    } else {
+        "ip"
+    };
+    format!(
+        "on the RouterOS device, an accept rule for it at the top of chain {chain}: `/{family} firewall filter add chain={chain} src-address={addr} protocol={} dst-port={} action=accept place-before=0 comment=\"vulnerability scanner\"` (or an address list `scanners` accepted ahead of the drop rule)",
+        proto_word(case),
+        case.port,
+        chain = mikrotik_chain(text).unwrap_or("input"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

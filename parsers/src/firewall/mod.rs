@@ -6,6 +6,8 @@
 //! - [`paloalto`]: PAN-OS CSV `TRAFFIC` denies → `FirewallDeny`, `THREAT` → `IpsAlert`.
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
 //!   `RT_SCREEN_*` → `IpsAlert`.
+//! - [`mikrotik`]: RouterOS firewall lines (`drop-tcp input: in:… proto TCP (SYN), SRC->DST`) → `FirewallDeny`
+//!   when the log prefix names the action.
 //! - [`winfw`]: Windows Firewall `pfirewall.log` (a file format of its own, W3C `#Fields:`) → `FirewallDeny`.
 //!
 //! The syslog framing is already read when these run; which vendor a message belongs to is decided
@@ -14,6 +16,7 @@
 
 pub mod asa;
 pub mod juniper;
+pub mod mikrotik;
 pub mod paloalto;
 pub mod pfsense;
 pub mod winfw;

@@ -123,6 +123,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 pa01 1,2026/11/20 02:13:44,001801000001,TRAFFIC,deny,2049,2026/11/20 02:13:44,203.0.113.5,192.0.2.10,0.0.0.0,0.0.0.0,deny-scanner,,,not-applicable,vsys1,untrust,trust,ethernet1/1,,fwd,2026/11/20 02:13:44,0,1,40000,443,0,0,0x0,tcp,deny,60,60,0,1,2026/11/20 02:13:44,0,any,0,0,0x0,203.0.113.0-203.0.113.255,192.0.2.0-192.0.2.255,0,1,0,policy-deny",
     },
     Payload {
+        name: "mikrotik",
+        description: "MikroTik RouterOS firewall lines whose log-prefix names the action (drop, block, reject)",
+        claims: |m| crate::firewall::mikrotik::looks_like(m.app, m.text),
+        classify: |m| crate::firewall::mikrotik::classify(m.app, m.text),
+        exclusive: true,
+        unframed: None,
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 gw01 firewall,info drop-tcp input: in:ether1 out:(unknown 0), src-mac 52:54:00:12:34:56, proto TCP (SYN), 203.0.113.5:40000->192.0.2.10:22, len 60",
+    },
+    Payload {
         name: "cef",
         description: "ArcSight CEF from any vendor (bare, after a syslog header, or without its CEF: word): IPS blocks and alerts, firewall denies",
         claims: |m| crate::siem::cef::start(m.text).is_some(),
