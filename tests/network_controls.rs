@@ -236,3 +236,19 @@ fn a_mikrotik_prefixed_drop_explains_ssh_in_routeros_terms() {
     assert!(a.contains("`/ip firewall filter add chain=forward src-address=203.0.113.5 protocol=tcp dst-port=22 action=accept place-before=0"), "{a}");
     assert!(!a.contains("iptables"), "{a}");
 }
+
+#[test]
+fn a_proxmox_guest_reject_explains_a_closed_port_in_its_fw_file() {
+    let log = "101 1 tap101i0-IN 20/Nov/2026:03:13:44 +0100 REJECT: IN=fwbr101i0 OUT=fwbr101i0 PHYSIN=fwln101i0 PHYSOUT=tap101i0 MAC=a2:1b:bb:df:61:a5:6e:68:28:cc:2a:0c:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x10 PREC=0x00 TTL=63 ID=37700 DF PROTO=TCP SPT=51604 DPT=5432 SEQ=1 ACK=0 WINDOW=64240 SYN\n";
+    let d = scenario(5432, "postgresql", "closed", "pve01/pve-firewall.log", log);
+    let p = the_port(&d, &[], "proxmox_firewall");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_reject", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:13:44Z", "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("/etc/pve/firewall/101.fw: `IN ACCEPT -source 203.0.113.5 -p tcp -dport 5432"),
+        "{a}"
+    );
+}

@@ -172,6 +172,7 @@ impl LogFormat {
         crate::ids::fastlog::FORMAT,
         crate::cloud::aws_vpc::FORMAT,
         crate::firewall::winfw::FORMAT,
+        crate::firewall::proxmox::FORMAT,
         crate::journald::FORMAT,
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,

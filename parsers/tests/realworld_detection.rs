@@ -125,6 +125,10 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
         Ok("syslog"),
     ), // mikrotik payload
+    (
+        "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
+        Ok("proxmox_firewall"),
+    ),
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -149,10 +153,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/crowdsec/crowdsec_alert_ssh-bf.json",
         Err("CrowdSec LAPI alert JSON: issue 8"),
-    ),
-    (
-        "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
-        Err("Proxmox PVEFW: issue 8"),
     ),
     (
         "logs/syslog/lnav_mysql_error.log",

@@ -73,6 +73,13 @@ const FILES: &[(&str, &str, usize)] = &[
         "syslog",
         19,
     ),
+    // 2 DROP + 5 REJECT (incl. PVEFW-reject, IPv6); 2 ACCEPT and a group rule without its verdict
+    // are no events.
+    (
+        "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
+        "proxmox_firewall",
+        7,
+    ),
 ];
 
 #[test]

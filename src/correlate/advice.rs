@@ -16,7 +16,7 @@ use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
     Netfilter, asa_allow, aws_vpc_allow, cef_exception, host_prefix, iptables_cmd, junos_allow,
     junos_screen_zone, mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow,
-    panos_zones, pfsense_allow, ufw_cmd, winfw_allow,
+    panos_zones, pfsense_allow, proxmox_allow, ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -232,6 +232,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "windows_firewall" => winfw_allow(case, &addr),
                 "cef" => cef_exception(c.text(), &addr, false, None),
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
+                "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
                 _ => "add an accept rule for that address and port there".to_string(),
             };
             format!("{head}: {how}.")

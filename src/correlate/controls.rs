@@ -391,6 +391,32 @@ pub(super) fn mikrotik_allow(
     )
 }
 
+/// Proxmox VE: the chain in the rule (`PVEFW-HOST-IN policy DROP`, `tap101i0-IN REJECT`) says
+/// whether the host's or a guest's firewall dropped it, and so which `.fw` file takes the rule.
+pub(super) fn proxmox_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> String {
+    let chain = rule
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_default();
+    let file = match chain
+        .strip_prefix("tap")
+        .and_then(|t| t.split_once('i'))
+        .map(|(vmid, _)| vmid)
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Some(vmid) => format!("the guest's /etc/pve/firewall/{vmid}.fw"),
+        None if chain.starts_with("PVEFW-HOST") => "the node's /etc/pve/nodes/NODE/host.fw".into(),
+        None => {
+            "/etc/pve/firewall/cluster.fw (or the host.fw / VMID.fw of the chain that logged it)"
+                .into()
+        }
+    };
+    format!(
+        "in the Proxmox VE firewall, a rule in the [RULES] section of {file}: `IN ACCEPT -source {addr} -p {} -dport {} # vulnerability scanner` above the rules that drop it (or add {addr} to an IPSet such as `[IPSET scanners]` in cluster.fw and accept `+scanners`)",
+        proto_word(case),
+        case.port
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,8 @@
 //!   `RT_SCREEN_*` → `IpsAlert`.
 //! - [`mikrotik`]: RouterOS firewall lines (`drop-tcp input: in:… proto TCP (SYN), SRC->DST`) → `FirewallDeny`
 //!   when the log prefix names the action.
+//! - [`proxmox`]: Proxmox VE `pve-firewall.log` (a file format of its own, netfilter fields) →
+//!   `FirewallDeny`.
 //! - [`winfw`]: Windows Firewall `pfirewall.log` (a file format of its own, W3C `#Fields:`) → `FirewallDeny`.
 //!
 //! The syslog framing is already read when these run; which vendor a message belongs to is decided
@@ -19,6 +21,7 @@ pub mod juniper;
 pub mod mikrotik;
 pub mod paloalto;
 pub mod pfsense;
+pub mod proxmox;
 pub mod winfw;
 
 use std::net::IpAddr;
