@@ -252,3 +252,39 @@ fn a_proxmox_guest_reject_explains_a_closed_port_in_its_fw_file() {
         "{a}"
     );
 }
+
+#[test]
+fn a_zeek_notice_drop_explains_a_port_and_a_plain_port_scan_notice_does_not() {
+    let drop = format!(
+        "{{\"_path\":\"notice\",\"ts\":{}.5,\"note\":\"Scan::Port_Scan\",\"msg\":\"203.0.113.5 scanned at least 15 unique ports of host 192.0.2.10 in 0m2s\",\"src\":\"203.0.113.5\",\"dst\":\"192.0.2.10\",\"actions\":[\"Notice::ACTION_LOG\",\"Notice::ACTION_DROP\"]}}\n",
+        t(2, 13, 44)
+    );
+    let d = scenario(
+        8443,
+        "pcsync-https",
+        "unresponsive",
+        "zeek/notice.log",
+        &drop,
+    );
+    let p = the_port(&d, &[], "zeek_notice");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ips_block", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    let a = advice(&p);
+    assert!(a.contains("delete n$actions[Notice::ACTION_DROP]"), "{a}");
+
+    let log = drop.replace(",\"Notice::ACTION_DROP\"", "");
+    let d = scenario(
+        8443,
+        "pcsync-https",
+        "unresponsive",
+        "zeek/notice.log",
+        &log,
+    );
+    let p = the_port(&d, &[], "zeek_notice");
+    assert_eq!(p["verdict"], "unexplained", "{p:#}");
+    assert!(
+        p["explanation"].as_str().unwrap().contains("alert only"),
+        "{p:#}"
+    );
+}

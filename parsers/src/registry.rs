@@ -167,6 +167,7 @@ impl LogFormat {
     /// Every log format, most specific first (ties in detection go to the earlier one).
     pub const ALL: &'static [LogFormat] = &[
         crate::ids::zeek::FORMAT,
+        crate::ids::zeek_notice::FORMAT,
         crate::ids::suricata::FORMAT,
         crate::ids::snort_json::FORMAT,
         crate::ids::fastlog::FORMAT,

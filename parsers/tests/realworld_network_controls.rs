@@ -80,6 +80,8 @@ const FILES: &[(&str, &str, usize)] = &[
         "proxmox_firewall",
         7,
     ),
+    // 207 SSL::Invalid_Server_Cert notices: framed, none a scan or a drop.
+    ("logs/zeek/zed-sample_notice.json", "zeek_notice", 0),
 ];
 
 #[test]

@@ -253,6 +253,10 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 a.signature,
                 cef_exception(c.text(), &addr, true, a.signature_id)
             ),
+            "zeek" => format!(
+                "Zeek's notice framework had the scanner {whom} dropped ({}, '{}', Notice::ACTION_DROP through NetControl): keep it from being dropped with a policy hook in local.zeek (`hook Notice::policy(n: Notice::Info) {{ if ( n?$src && n$src == {addr} ) delete n$actions[Notice::ACTION_DROP]; }}`) and lift the current block (`NetControl::unblock_address({addr})`, or in the firewall the NetControl plugin drives) before rescanning.",
+                c.file, a.signature
+            ),
             "snort" => {
                 let sid = a
                     .signature_id

@@ -5,3 +5,4 @@ pub mod scanlogd;
 pub mod snort_json;
 pub mod suricata;
 pub mod zeek;
+pub mod zeek_notice;
