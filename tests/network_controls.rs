@@ -288,3 +288,64 @@ fn a_zeek_notice_drop_explains_a_port_and_a_plain_port_scan_notice_does_not() {
         "{p:#}"
     );
 }
+
+#[test]
+fn a_bare_fortigate_deny_and_ips_drop_each_explain_a_port_in_fortios_terms() {
+    let log = format!(
+        "<189>date=2026-11-20 time=03:13:44 devname=\"fw01\" devid=\"FGT60E0000000001\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" eventtime={}000000000 tz=\"+0100\" srcip=203.0.113.5 srcport=40000 srcintf=\"wan1\" srcintfrole=\"wan\" dstip=192.0.2.10 dstport=443 dstintf=\"internal\" dstintfrole=\"lan\" sessionid=1 proto=6 action=\"deny\" policyid=7 policytype=\"policy\" policyname=\"block-scanners\" service=\"HTTPS\"\n\
+         <185>date=2026-11-20 time=03:14:00 devname=\"fw01\" devid=\"FGT60E0000000001\" logid=\"0419016384\" type=\"utm\" subtype=\"ips\" eventtype=\"signature\" level=\"alert\" vd=\"root\" tz=\"+0100\" severity=\"high\" srcip=203.0.113.5 srcintf=\"wan1\" dstip=192.0.2.10 dstintf=\"internal\" srcport=40001 dstport=22 proto=6 action=\"dropped\" profile=\"default\" attack=\"SSH.Connection.Brute.Force\" attackid=19322\n",
+        t(2, 13, 44)
+    );
+    let scan = nessus(&[Host {
+        ip: "192.0.2.10",
+        fqdn: "web10.example.com",
+        start: t(2, 0, 0),
+        end: t(2, 30, 0),
+        affected: &[(22, "ssh", "unresponsive"), (443, "www", "unresponsive")],
+    }]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
+    std::fs::write(d.path().join("fortigate.log"), log).unwrap();
+    let (code, report) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_schema_valid(&report);
+    let facts = port_facts(&report);
+    assert_eq!(
+        facts,
+        vec![
+            (
+                "192.0.2.10".to_string(),
+                22,
+                "blocked".to_string(),
+                "ips_block".to_string(),
+                vec!["./fortigate.log:2".to_string()]
+            ),
+            (
+                "192.0.2.10".to_string(),
+                443,
+                "blocked".to_string(),
+                "firewall_drop".to_string(),
+                vec!["./fortigate.log:1".to_string()]
+            ),
+        ],
+        "{report:#}"
+    );
+    let ports = report["ports"].as_array().unwrap();
+    let a22 = advice(&ports[0]);
+    assert!(
+        a22.contains("`config ips sensor`, `edit \"default\"`"),
+        "{a22}"
+    );
+    assert!(
+        a22.contains("`set src-ip 203.0.113.5 255.255.255.255`"),
+        "{a22}"
+    );
+    let a443 = advice(&ports[1]);
+    assert!(
+        a443.contains("`set srcintf \"wan1\"`, `set dstintf \"internal\"`"),
+        "{a443}"
+    );
+    assert!(a443.contains("`move NEW-ID before 7`"), "{a443}");
+    assert_eq!(ports[1]["evidence"][0]["time"], "2026-11-20T02:13:44Z");
+    assert_eq!(ports[0]["evidence"][0]["time"], "2026-11-20T02:14:00Z");
+}

@@ -14,9 +14,10 @@ use portmortem_parsers::{BanTool, EventKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, aws_vpc_allow, cef_exception, host_prefix, iptables_cmd, junos_allow,
-    junos_screen_zone, mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow,
-    panos_zones, pfsense_allow, proxmox_allow, ufw_cmd, winfw_allow,
+    Netfilter, asa_allow, aws_vpc_allow, cef_exception, fortigate_allow, fortigate_ips_exempt,
+    host_prefix, iptables_cmd, junos_allow, junos_screen_zone, mikrotik_allow, netfilter_allow,
+    netfilter_flavour, panos_allow, panos_zones, pfsense_allow, proxmox_allow, ufw_cmd,
+    winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -232,6 +233,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "windows_firewall" => winfw_allow(case, &addr),
                 "cef" => cef_exception(c.text(), &addr, false, None),
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
+                "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
                 "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
                 _ => "add an accept rule for that address and port there".to_string(),
             };
@@ -252,6 +254,12 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 c.file,
                 a.signature,
                 cef_exception(c.text(), &addr, true, a.signature_id)
+            ),
+            "fortigate" => format!(
+                "Exempt the scanner {whom} from the FortiGate protection that blocked it ({}, '{}'): {}.",
+                c.file,
+                a.signature,
+                fortigate_ips_exempt(&addr, c.text(), a.signature_id)
             ),
             "zeek" => format!(
                 "Zeek's notice framework had the scanner {whom} dropped ({}, '{}', Notice::ACTION_DROP through NetControl): keep it from being dropped with a policy hook in local.zeek (`hook Notice::policy(n: Notice::Info) {{ if ( n?$src && n$src == {addr} ) delete n$actions[Notice::ACTION_DROP]; }}`) and lift the current block (`NetControl::unblock_address({addr})`, or in the firewall the NetControl plugin drives) before rescanning.",

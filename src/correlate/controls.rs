@@ -417,6 +417,61 @@ pub(super) fn proxmox_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> 
     )
 }
 
+/// A FortiOS log field (`srcintf="wan1"`).
+fn forti_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    portmortem_parsers::firewall::fortigate::pairs(text)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+pub(super) fn fortigate_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    text: &str,
+) -> String {
+    let (from, to) = (
+        forti_field(text, "srcintf").unwrap_or("SRC-INTF"),
+        forti_field(text, "dstintf").unwrap_or("DST-INTF"),
+    );
+    let policy = forti_field(text, "policyid").filter(|p| *p != "0");
+    let subnet = if ip.is_some_and(|a| a.is_ipv6()) {
+        format!("config firewall address6`, `edit \"scanner\"`, `set ip6 {addr}/128")
+    } else {
+        format!("config firewall address`, `edit \"scanner\"`, `set subnet {addr} 255.255.255.255")
+    };
+    format!(
+        "on the FortiGate, `{subnet}`, `end`; then a policy accepting it ahead of {}: `config firewall policy`, `edit 0`, `set srcintf \"{from}\"`, `set dstintf \"{to}\"`, `set srcaddr \"scanner\"`, `set dstaddr \"all\"`, `set service \"ALL\"`, `set schedule \"always\"`, `set action accept`, `next`, `end`{} (port {}/{})",
+        policy.map_or_else(
+            || "the implicit deny (policy 0)".to_string(),
+            |p| format!("policy {p}")
+        ),
+        policy
+            .map(|p| format!(", then `move NEW-ID before {p}`"))
+            .unwrap_or_default(),
+        case.port,
+        proto_word(case)
+    )
+}
+
+pub(super) fn fortigate_ips_exempt(addr: &str, text: &str, sid: Option<u64>) -> String {
+    if forti_field(text, "subtype") == Some("anomaly") {
+        return format!(
+            "the FortiGate DoS policy that matched it ('{}'): leave the scanner out of its source addresses (`config firewall DoS-policy`, its `set srcaddr`), or raise that anomaly's threshold (`config anomaly`, `edit \"{}\"`, `set threshold N`)",
+            forti_field(text, "policyid").unwrap_or("DoS policy"),
+            forti_field(text, "attack").unwrap_or("ANOMALY"),
+        );
+    }
+    let sensor = forti_field(text, "profile").unwrap_or("SENSOR");
+    format!(
+        "an exemption in the FortiGate IPS sensor '{sensor}': `config ips sensor`, `edit \"{sensor}\"`, `config entries`, `edit ENTRY`{}, `config exempt-ip`, `edit 0`, `set src-ip {addr} 255.255.255.255`, `next`, `end`, `next`, `end`, `end`",
+        sid.map(|s| format!(" (the entry holding rule {s})"))
+            .unwrap_or_default()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 //!
 //! - [`asa`]: Cisco ASA / FTD (and PIX / FWSM) `%ASA-4-106023:`-style messages: ACL and
 //!   connection denies → `FirewallDeny`, threat detection → `RateLimit` / `IpsAlert`, shuns → `Ban`.
+//! - [`fortigate`]: FortiOS key=value traffic denies → `FirewallDeny`, `server-rst` → `Flow`, IPS /
+//!   anomaly → `IpsAlert`.
 //! - [`pfsense`]: pfSense / OPNsense `filterlog` CSV → `FirewallDeny`.
 //! - [`paloalto`]: PAN-OS CSV `TRAFFIC` denies → `FirewallDeny`, `THREAT` → `IpsAlert`.
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
@@ -17,6 +19,7 @@
 //! other line pays a couple of byte comparisons.
 
 pub mod asa;
+pub mod fortigate;
 pub mod juniper;
 pub mod mikrotik;
 pub mod paloalto;

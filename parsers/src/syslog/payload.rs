@@ -123,6 +123,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 pa01 1,2026/11/20 02:13:44,001801000001,TRAFFIC,deny,2049,2026/11/20 02:13:44,203.0.113.5,192.0.2.10,0.0.0.0,0.0.0.0,deny-scanner,,,not-applicable,vsys1,untrust,trust,ethernet1/1,,fwd,2026/11/20 02:13:44,0,1,40000,443,0,0,0x0,tcp,deny,60,60,0,1,2026/11/20 02:13:44,0,any,0,0,0x0,203.0.113.0-203.0.113.255,192.0.2.0-192.0.2.255,0,1,0,policy-deny",
     },
     Payload {
+        name: "fortigate",
+        description: "FortiGate / FortiOS key=value logs: traffic deny/blocked, server-rst, IPS and anomaly (DoS policy) events",
+        claims: |m| crate::firewall::fortigate::looks_like(m.text),
+        classify: |m| crate::firewall::fortigate::classify(m.text),
+        exclusive: true,
+        unframed: Some(crate::firewall::fortigate::own_time),
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 fw01 date=2026-11-20 time=02:13:44 devname=\"fw01\" devid=\"FGT60E0000000001\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" eventtime=1795140824000000000 tz=\"+0000\" srcip=203.0.113.5 srcport=40000 srcintf=\"wan1\" dstip=192.0.2.10 dstport=443 dstintf=\"internal\" proto=6 action=\"deny\" policyid=0 policytype=\"policy\"",
+    },
+    Payload {
         name: "mikrotik",
         description: "MikroTik RouterOS firewall lines whose log-prefix names the action (drop, block, reject)",
         claims: |m| crate::firewall::mikrotik::looks_like(m.app, m.text),
