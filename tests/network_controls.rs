@@ -349,3 +349,53 @@ fn a_bare_fortigate_deny_and_ips_drop_each_explain_a_port_in_fortios_terms() {
     assert_eq!(ports[1]["evidence"][0]["time"], "2026-11-20T02:13:44Z");
     assert_eq!(ports[0]["evidence"][0]["time"], "2026-11-20T02:14:00Z");
 }
+
+#[test]
+fn rate_limits_and_overload_of_nginx_and_sshd_explain_their_ports() {
+    let log = "Nov 20 02:13:44 web10 nginx: 2026/11/20 02:13:44 [error] 1234#1234: *5678 limiting requests, excess: 10.500 by zone \"one\", client: 203.0.113.5, server: example.com, request: \"GET / HTTP/1.1\", host: \"192.0.2.10\"\n\
+               Nov 20 02:14:00 web10 sshd[620]: error: beginning MaxStartups throttling\n";
+    let scan = nessus(&[Host {
+        ip: "192.0.2.10",
+        fqdn: "web10.example.com",
+        start: t(2, 0, 0),
+        end: t(2, 30, 0),
+        affected: &[(22, "ssh", "unresponsive"), (443, "www", "unresponsive")],
+    }]);
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
+    std::fs::create_dir(d.path().join("web10")).unwrap();
+    std::fs::write(d.path().join("web10/syslog"), log).unwrap();
+    let (code, report) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_schema_valid(&report);
+    let facts = port_facts(&report);
+    assert_eq!(
+        facts,
+        vec![
+            (
+                "192.0.2.10".to_string(),
+                22,
+                "blocked".to_string(),
+                "host_overload".to_string(),
+                vec!["./web10/syslog:2".to_string()]
+            ),
+            (
+                "192.0.2.10".to_string(),
+                443,
+                "blocked".to_string(),
+                "rate_limit".to_string(),
+                vec!["./web10/syslog:1".to_string()]
+            ),
+        ],
+        "{report:#}"
+    );
+    let ports = report["ports"].as_array().unwrap();
+    let a22 = advice(&ports[0]);
+    assert!(a22.contains("MaxStartups 100:30:200"), "{a22}");
+    let a443 = advice(&ports[1]);
+    assert!(
+        a443.contains("`geo $limited { default 1; 203.0.113.5 0; }`"),
+        "{a443}"
+    );
+    assert!(a443.contains("Lower max_checks"), "{a443}");
+}

@@ -279,6 +279,10 @@ pub struct RateLimit {
     pub dst: Option<IpAddr>,
     pub dport: Option<u16>,
     pub what: String,
+    /// The daemon that applied the limit (`nginx`), when the limit is its own rather than a
+    /// network device's: a line without a port then covers only that daemon's ports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -287,6 +291,8 @@ pub enum OverloadKind {
     SynCookies,
     SynDrop,
     ConntrackFull,
+    /// A daemon's own limit on concurrent unauthenticated connections (sshd `MaxStartups`).
+    ConnectionLimit,
 }
 
 /// The host itself was overwhelmed (SYN flood handling, conntrack table full).

@@ -10,7 +10,7 @@
 
 use std::net::IpAddr;
 
-use portmortem_parsers::{BanTool, EventKind};
+use portmortem_parsers::{BanTool, EventKind, OverloadKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
@@ -172,6 +172,17 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             out.push(max_checks_advice(case));
         }
         Cause::HostOverload => {
+            if matches!(
+                win.basis,
+                Basis::Overload {
+                    kind: OverloadKind::ConnectionLimit
+                }
+            ) {
+                out.push(format!(
+                    "sshd on {} throttled unauthenticated connections (MaxStartups, default 10:30:100, refuses new ones once 10 are pending): raise it for the scan (`MaxStartups 100:30:200` in sshd_config, then reload sshd), or let the scanner in by a Match-free path; the scan's parallel SSH checks are what filled it.",
+                    case.host
+                ));
+            }
             out.push(max_checks_advice(case));
             out.push(timeout_advice(case));
         }
@@ -315,6 +326,14 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 c.file,
                 r.what,
                 iptables_cmd(case, &addr, c.addr)
+            ),
+            ("nginx", _) => format!(
+                "Exempt the scanner {whom} from the nginx limit that refused it ({}, {}): key the zone on a variable that is empty for the scanner — `geo $limited {{ default 1; {addr} 0; }}`, `map $limited $limit_key {{ 0 \"\"; 1 $binary_remote_addr; }}`, and `limit_req_zone $limit_key …` / `limit_conn_zone $limit_key …` (nginx does not count requests whose key is empty).",
+                c.file, r.what
+            ),
+            ("sshd", _) => format!(
+                "sshd dropped the scanner {whom} past MaxStartups ({}): raise `MaxStartups` in sshd_config on {} for the scan (e.g. `100:30:200`, then reload sshd); sshd has no per-address exemption.",
+                c.file, case.host
             ),
             _ => format!(
                 "Exempt the scanner {whom} from the rate limit logged in {}.",

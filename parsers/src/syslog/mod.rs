@@ -17,6 +17,7 @@ pub mod header;
 pub mod kernel;
 pub mod netfilter;
 pub mod payload;
+pub mod ratelimit;
 pub mod systemd;
 pub mod windows;
 
