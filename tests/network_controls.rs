@@ -399,3 +399,15 @@ fn rate_limits_and_overload_of_nginx_and_sshd_explain_their_ports() {
     );
     assert!(a443.contains("Lower max_checks"), "{a443}");
 }
+
+#[test]
+fn a_pretty_printed_crowdsec_decision_list_bans_the_scanner_host_wide() {
+    let log = "[\n  {\n    \"created_at\": \"2026-11-20T02:10:08Z\",\n    \"machine_id\": \"web10\",\n    \"scenario\": \"crowdsecurity/http-probing\",\n    \"scenario_hash\": \"0a1b\",\n    \"decisions\": [\n      {\n        \"duration\": \"4h\",\n        \"origin\": \"crowdsec\",\n        \"scenario\": \"crowdsecurity/http-probing\",\n        \"scope\": \"Ip\",\n        \"type\": \"ban\",\n        \"value\": \"203.0.113.5\"\n      }\n    ]\n  }\n]\n";
+    let d = scenario(8080, "www", "unresponsive", "web10/decisions.json", log);
+    let p = the_port(&d, &[], "crowdsec_json");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "ban", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 17, "{p:#}");
+    let a = advice(&p);
+    assert!(a.contains("cscli decisions delete --ip 203.0.113.5"), "{a}");
+}

@@ -178,6 +178,7 @@ impl LogFormat {
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,
         crate::ban::crowdsec::FORMAT,
+        crate::ban::crowdsec_json::FORMAT,
         crate::ban::portsentry::FORMAT,
         crate::syslog::ULOGD,
         crate::syslog::FORMAT,

@@ -130,6 +130,14 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         Ok("proxmox_firewall"),
     ),
     ("logs/zeek/zed-sample_notice.json", Ok("zeek_notice")),
+    (
+        "logs/crowdsec/crowdsec_alert_sample.json",
+        Ok("crowdsec_json"),
+    ),
+    (
+        "logs/crowdsec/crowdsec_alert_ssh-bf.json",
+        Ok("crowdsec_json"),
+    ),
     // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
@@ -146,14 +154,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/crash/oomanalyser_ubuntu2110.extracted.log",
         Err("kernel text without any time"),
-    ),
-    (
-        "logs/crowdsec/crowdsec_alert_sample.json",
-        Err("CrowdSec LAPI alert JSON: issue 8"),
-    ),
-    (
-        "logs/crowdsec/crowdsec_alert_ssh-bf.json",
-        Err("CrowdSec LAPI alert JSON: issue 8"),
     ),
     (
         "logs/syslog/lnav_mysql_error.log",

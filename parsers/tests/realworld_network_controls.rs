@@ -82,6 +82,18 @@ const FILES: &[(&str, &str, usize)] = &[
     ),
     // 207 SSL::Invalid_Server_Cert notices: framed, none a scan or a drop.
     ("logs/zeek/zed-sample_notice.json", "zeek_notice", 0),
+    // One alert, three ban decisions on one address: one ban (the longest, 3h).
+    (
+        "logs/crowdsec/crowdsec_alert_sample.json",
+        "crowdsec_json",
+        1,
+    ),
+    // An ssh-bf alert with "decisions": null: detection only, no ban.
+    (
+        "logs/crowdsec/crowdsec_alert_ssh-bf.json",
+        "crowdsec_json",
+        0,
+    ),
 ];
 
 #[test]
