@@ -411,3 +411,19 @@ fn a_pretty_printed_crowdsec_decision_list_bans_the_scanner_host_wide() {
     let a = advice(&p);
     assert!(a.contains("cscli decisions delete --ip 203.0.113.5"), "{a}");
 }
+
+#[test]
+fn a_leef_firewall_deny_explains_a_port_naming_its_vendor() {
+    let log = "Nov 20 02:13:44 fw01 LEEF:2.0|Example|EdgeWall|3.1|Connection Denied|^|src=203.0.113.5^dst=192.0.2.10^srcPort=40000^dstPort=993^proto=TCP^action=deny\n";
+    let d = scenario(993, "imap", "unresponsive", "fw01/leef.log", log);
+    let p = the_port(&d, &[], "syslog");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    assert_eq!(p["evidence"][0]["observer"], "leef", "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("Example EdgeWall (the device that wrote the SIEM record)"),
+        "{a}"
+    );
+}

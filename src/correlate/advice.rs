@@ -242,7 +242,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "junos" => junos_allow(&addr, c.addr, d.rule.as_deref(), c.text()),
                 "aws_vpc" => aws_vpc_allow(case, &addr, c.addr, d.rule.as_deref()),
                 "windows_firewall" => winfw_allow(case, &addr),
-                "cef" => cef_exception(c.text(), &addr, false, None),
+                "cef" | "leef" => cef_exception(c.text(), &addr, false, None),
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
                 "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
                 "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
@@ -260,7 +260,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     c.file, a.signature
                 )
             }
-            "cef" => format!(
+            "cef" | "leef" => format!(
                 "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
                 c.file,
                 a.signature,

@@ -335,8 +335,12 @@ pub(super) fn winfw_allow(case: &PortCase, addr: &str) -> String {
     )
 }
 
-/// The vendor and product a CEF record names in its header.
+/// The vendor and product a CEF or LEEF record names in its header.
 pub(super) fn cef_device(text: &str) -> Option<(String, String)> {
+    if let Some((_, rec)) = text.split_once("LEEF:") {
+        let l = portmortem_parsers::siem::leef::parse(rec).ok()?;
+        return Some((l.vendor.to_string(), l.product.to_string()));
+    }
     let rec =
         portmortem_parsers::siem::cef::start(text.split_once("CEF:").map_or(text, |(_, r)| r))
             .or_else(|| portmortem_parsers::siem::cef::start(text))?;
@@ -358,10 +362,10 @@ pub(super) fn cef_exception(text: &str, addr: &str, ips: bool, sid: Option<u64>)
             "{vendor} {product} (CEF): a firewall rule allowing {addr} above the one that blocked it (Settings > Security > Firewall / Traffic Rules)"
         ),
         (_, true) => format!(
-            "{vendor} {product} (the device that wrote the CEF record): an IPS exception or allow-list entry for {addr}, or a suppression of signature{sid} for it"
+            "{vendor} {product} (the device that wrote the SIEM record): an IPS exception or allow-list entry for {addr}, or a suppression of signature{sid} for it"
         ),
         (_, false) => format!(
-            "{vendor} {product} (the device that wrote the CEF record): an allow rule for {addr} ahead of the rule that denied it"
+            "{vendor} {product} (the device that wrote the SIEM record): an allow rule for {addr} ahead of the rule that denied it"
         ),
     }
 }

@@ -136,7 +136,8 @@ pub fn parse(rec: &str) -> Result<Cef<'_>, ParseError> {
     })
 }
 
-fn blocking(s: &str) -> Option<DenyAction> {
+/// Does an action word say the device stopped the traffic (and how)?
+pub(crate) fn blocking(s: &str) -> Option<DenyAction> {
     let s = s.to_ascii_lowercase();
     if ["reject", "reset", "rst"].iter().any(|w| s.contains(w)) {
         Some(DenyAction::Reject)
@@ -150,8 +151,10 @@ fn blocking(s: &str) -> Option<DenyAction> {
     }
 }
 
-fn intrusion(c: &Cef<'_>) -> bool {
-    let words = [
+/// Does a name or category speak of an intrusion (threat, attack, exploit, scan, IPS)?
+pub(crate) fn intrusion_words(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    [
         "threat",
         "intrusion",
         "attack",
@@ -159,11 +162,13 @@ fn intrusion(c: &Cef<'_>) -> bool {
         "scan",
         "ips",
         "ids ",
-    ];
-    let hit = |s: &str| {
-        let s = s.to_ascii_lowercase();
-        words.iter().any(|w| s.contains(w))
-    };
+    ]
+    .iter()
+    .any(|w| s.contains(w))
+}
+
+fn intrusion(c: &Cef<'_>) -> bool {
+    let hit = intrusion_words;
     hit(&c.name)
         || c.get("cat").is_some_and(hit)
         || c.ext

@@ -2,5 +2,7 @@
 //!
 //! - [`cef`]: ArcSight CEF (bare, after a syslog header, or without its `CEF:` word) → IPS
 //!   alerts and firewall denies, as a syslog payload.
+//! - [`leef`]: QRadar LEEF 1.0 / 2.0, the same events, as a syslog payload.
 
 pub mod cef;
+pub mod leef;

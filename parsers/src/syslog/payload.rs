@@ -153,6 +153,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|201|Threat Detected and Blocked|7|proto=TCP src=203.0.113.5 spt=40000 dst=192.0.2.10 dpt=443 act=blocked UNIFIsubCategory=Intrusion Prevention UNIFIipsSignature=ET SCAN Potential SSH Scan UNIFIipsSignatureId=2001219",
     },
     Payload {
+        name: "leef",
+        description: "QRadar LEEF 1.0 / 2.0 from any vendor (bare or after a syslog header): IPS blocks and alerts, firewall denies",
+        claims: |m| crate::siem::leef::record(m.app, m.text).is_some(),
+        classify: |m| crate::siem::leef::classify(m.app, m.text),
+        exclusive: true,
+        unframed: Some(crate::siem::leef::own_time),
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 fw01 LEEF:1.0|Example|Firewall|1.0|Deny|src=203.0.113.5\tdst=192.0.2.10\tsrcPort=40000\tdstPort=443\tproto=TCP\taction=block",
+    },
+    Payload {
         name: "netfilter",
         description: "iptables / nftables LOG lines (kernel, UFW, firewalld, SuSEfirewall2, ulogd2): drops, rejects, limits",
         claims: |m| m.kernelish() || m.text.starts_with("IN="),
