@@ -427,3 +427,32 @@ fn a_leef_firewall_deny_explains_a_port_naming_its_vendor() {
         "{a}"
     );
 }
+
+#[test]
+fn ecs_exports_and_wazuh_alerts_each_explain_a_port() {
+    let ecs = "{\"@timestamp\":\"2026-11-20T02:13:44.000Z\",\"event\":{\"category\":[\"network\"],\"type\":[\"connection\",\"denied\"],\"action\":\"drop\"},\"source\":{\"ip\":\"203.0.113.5\",\"port\":40000},\"destination\":{\"ip\":\"192.0.2.10\",\"port\":443},\"network\":{\"transport\":\"tcp\"},\"observer\":{\"vendor\":\"Example\",\"product\":\"EdgeWall\",\"type\":\"firewall\"},\"rule\":{\"name\":\"deny-scanners\"}}\n";
+    let d = scenario(443, "www", "unresponsive", "export/ecs.ndjson", ecs);
+    let p = the_port(&d, &[], "ecs_json");
+    assert_eq!(
+        (p["verdict"].as_str(), p["cause"].as_str()),
+        (Some("blocked"), Some("firewall_drop")),
+        "{p:#}"
+    );
+    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    assert!(
+        advice(&p).contains("Example EdgeWall (exported as ECS)"),
+        "{p:#}"
+    );
+
+    let wazuh = "{\"timestamp\":\"2026-11-20T02:05:00.000+0000\",\"rule\":{\"level\":5,\"id\":\"5710\",\"description\":\"sshd: Attempt to login using a non-existent user\"},\"agent\":{\"id\":\"001\",\"name\":\"web10\"},\"manager\":{\"name\":\"wazuh\"},\"data\":{\"srcip\":\"203.0.113.5\"}}\n\
+                 {\"timestamp\":\"2026-11-20T02:10:08.123+0000\",\"rule\":{\"level\":3,\"description\":\"Host Blocked by firewall-drop Active Response\",\"id\":\"651\",\"groups\":[\"ossec\",\"active_response\"]},\"agent\":{\"id\":\"001\",\"name\":\"web10\"},\"manager\":{\"name\":\"wazuh\"},\"decoder\":{\"name\":\"ar_log_json\"},\"data\":{\"srcip\":\"203.0.113.5\",\"command\":\"add\"},\"location\":\"/var/ossec/logs/active-responses.log\"}\n";
+    let d = scenario(3306, "mysql", "unresponsive", "wazuh/alerts.json", wazuh);
+    let p = the_port(&d, &[], "wazuh_alerts");
+    assert_eq!(
+        (p["verdict"].as_str(), p["cause"].as_str()),
+        (Some("blocked"), Some("ban")),
+        "{p:#}"
+    );
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    assert!(advice(&p).contains("<white_list>"), "{p:#}");
+}

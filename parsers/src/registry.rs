@@ -170,6 +170,8 @@ impl LogFormat {
         crate::ids::zeek_notice::FORMAT,
         crate::ids::suricata::FORMAT,
         crate::ids::snort_json::FORMAT,
+        crate::siem::ecs::WAZUH,
+        crate::siem::ecs::FORMAT,
         crate::ids::fastlog::FORMAT,
         crate::cloud::aws_vpc::FORMAT,
         crate::firewall::winfw::FORMAT,

@@ -14,10 +14,10 @@ use portmortem_parsers::{BanTool, EventKind, OverloadKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, aws_vpc_allow, cef_exception, fortigate_allow, fortigate_ips_exempt,
-    host_prefix, iptables_cmd, junos_allow, junos_screen_zone, mikrotik_allow, netfilter_allow,
-    netfilter_flavour, panos_allow, panos_zones, pfsense_allow, proxmox_allow, ufw_cmd,
-    winfw_allow,
+    Netfilter, asa_allow, aws_vpc_allow, cef_exception, ecs_exception, fortigate_allow,
+    fortigate_ips_exempt, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
+    mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pfsense_allow,
+    proxmox_allow, ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -243,6 +243,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "aws_vpc" => aws_vpc_allow(case, &addr, c.addr, d.rule.as_deref()),
                 "windows_firewall" => winfw_allow(case, &addr),
                 "cef" | "leef" => cef_exception(c.text(), &addr, false, None),
+                "ecs" => ecs_exception(c.text(), &addr, false),
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
                 "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
                 "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
@@ -260,6 +261,12 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     c.file, a.signature
                 )
             }
+            "ecs" => format!(
+                "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
+                c.file,
+                a.signature,
+                ecs_exception(c.text(), &addr, true)
+            ),
             "cef" | "leef" => format!(
                 "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
                 c.file,

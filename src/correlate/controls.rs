@@ -476,6 +476,38 @@ pub(super) fn fortigate_ips_exempt(addr: &str, text: &str, sid: Option<u64>) -> 
     )
 }
 
+/// The control behind an ECS document: its `observer.vendor`/`observer.product`.
+pub(super) fn ecs_exception(text: &str, addr: &str, ips: bool) -> String {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let v = v.get("_source").cloned().unwrap_or(v);
+    let get = |k: &str| {
+        v.get(k)
+            .or_else(|| {
+                v.get("observer")
+                    .and_then(|o| o.get(k.trim_start_matches("observer.")))
+            })
+            .and_then(|x| x.as_str())
+            .map(str::to_string)
+    };
+    let device = [get("observer.vendor"), get("observer.product")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let device = if device.is_empty() {
+        "the device named by the document's observer fields".to_string()
+    } else {
+        device
+    };
+    if ips {
+        format!("{device} (exported as ECS): an IPS exception or allow-list entry for {addr}")
+    } else {
+        format!(
+            "{device} (exported as ECS): an allow rule for {addr} ahead of the rule that denied it"
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,9 @@
 //!
 //! - [`cef`]: ArcSight CEF (bare, after a syslog header, or without its `CEF:` word) → IPS
 //!   alerts and firewall denies, as a syslog payload.
+//! - [`ecs`]: ECS JSON exports and Wazuh `alerts.json` (log formats of their own).
 //! - [`leef`]: QRadar LEEF 1.0 / 2.0, the same events, as a syslog payload.
 
 pub mod cef;
+pub mod ecs;
 pub mod leef;
