@@ -456,3 +456,20 @@ fn ecs_exports_and_wazuh_alerts_each_explain_a_port() {
     assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
     assert!(advice(&p).contains("<white_list>"), "{p:#}");
 }
+
+#[test]
+fn a_pf_block_read_with_tcpdump_explains_a_port_in_pf_conf_terms() {
+    let log = "Nov 20 02:12:00.000001 rule 1/(match) pass in on em0: 192.0.2.99.50000 > 192.0.2.10.25: S 1:1(0) win 65535\n\
+               Nov 20 02:13:44.123456 rule 3/(match) block in on em0: 203.0.113.5.40000 > 192.0.2.10.25: S 1234:1234(0) win 65535 <mss 1460>\n";
+    let d = scenario(25, "smtp", "unresponsive", "fw01/pflog.txt", log);
+    let p = the_port(&d, &[], "pf_tcpdump");
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    let a = advice(&p);
+    assert!(
+        a.contains("`pass in quick on em0 proto tcp from 203.0.113.5 to 192.0.2.10 port 25`"),
+        "{a}"
+    );
+    assert!(!a.contains("iptables"), "{a}");
+}

@@ -176,6 +176,7 @@ impl LogFormat {
         crate::cloud::aws_vpc::FORMAT,
         crate::firewall::winfw::FORMAT,
         crate::firewall::proxmox::FORMAT,
+        crate::firewall::pf::FORMAT,
         crate::journald::FORMAT,
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,

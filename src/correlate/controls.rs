@@ -508,6 +508,27 @@ pub(super) fn ecs_exception(text: &str, addr: &str, ips: bool) -> String {
     }
 }
 
+/// pf: a `pass quick` for the scanner ahead of the block rule, on the interface the log names
+/// (`rule 3 on em0`).
+pub(super) fn pf_allow(
+    case: &PortCase,
+    addr: &str,
+    dst: Option<IpAddr>,
+    rule: Option<&str>,
+) -> String {
+    let iface = rule.and_then(|r| r.rsplit_once(" on ")).map(|(_, i)| i);
+    format!(
+        "in /etc/pf.conf, ahead of the block ({}): `pass in quick{} proto {} from {addr} to {} port {}` (or `table <scanners> {{ {addr} }}` and `pass in quick from <scanners>`), then `pfctl -f /etc/pf.conf`; `pfctl -vvsr` shows which rule number {} is",
+        rule.unwrap_or("the rule that logged it"),
+        iface.map(|i| format!(" on {i}")).unwrap_or_default(),
+        proto_word(case),
+        dst.map_or_else(|| case.host.clone(), |d| d.to_string()),
+        case.port,
+        rule.and_then(|r| r.split(" on ").next())
+            .unwrap_or("the block"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,8 @@
 //!   connection denies → `FirewallDeny`, threat detection → `RateLimit` / `IpsAlert`, shuns → `Ban`.
 //! - [`fortigate`]: FortiOS key=value traffic denies → `FirewallDeny`, `server-rst` → `Flow`, IPS /
 //!   anomaly → `IpsAlert`.
+//! - [`pf`]: OpenBSD/FreeBSD pf log as tcpdump prints it (a format of its own, and relayed with
+//!   `logger -t pf`) → `FirewallDeny`.
 //! - [`pfsense`]: pfSense / OPNsense `filterlog` CSV → `FirewallDeny`.
 //! - [`paloalto`]: PAN-OS CSV `TRAFFIC` denies → `FirewallDeny`, `THREAT` → `IpsAlert`.
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
@@ -23,6 +25,7 @@ pub mod fortigate;
 pub mod juniper;
 pub mod mikrotik;
 pub mod paloalto;
+pub mod pf;
 pub mod pfsense;
 pub mod proxmox;
 pub mod winfw;

@@ -72,6 +72,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 pfsense filterlog[4242]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,203.0.113.5,192.0.2.10,40000,22,0,S,1,,64240,,mss",
     },
     Payload {
+        name: "pf",
+        description: "pf log entries relayed through syslog (tcpdump -l -n -e -ttt -i pflog0 | logger -t pf): block lines",
+        claims: |m| m.app.is_some_and(crate::firewall::pf::is_pf_tag),
+        classify: |m| crate::firewall::pf::classify_relayed(m.text),
+        exclusive: true,
+        unframed: None,
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 fw01 pf: rule 3/(match) block in on em0: 203.0.113.5.40000 > 192.0.2.10.22: S 1234:1234(0) win 65535",
+    },
+    Payload {
         name: "cisco_asa",
         description: "Cisco ASA / FTD / PIX %ASA- messages: ACL and connection denies, threat detection, shuns",
         claims: |m| match m.app {
