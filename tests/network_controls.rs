@@ -12,21 +12,53 @@ fn t(h: u32, m: u32, s: u32) -> i64 {
         .timestamp()
 }
 
-/// A scan of web10 (192.0.2.10, 02:00–02:30 UTC) that lost `port`, and one log at `rel`.
-fn scenario(port: u16, svc: &str, state: &str, rel: &str, log: &str) -> tempfile::TempDir {
+/// A scan of web10 (192.0.2.10, 02:00–02:30 UTC) that lost the `affected` ports, and the logs
+/// given (path, text).
+fn setup(affected: &[(u16, &str, &str)], logs: &[(&str, &str)]) -> tempfile::TempDir {
     let scan = nessus(&[Host {
         ip: "192.0.2.10",
         fqdn: "web10.example.com",
         start: t(2, 0, 0),
         end: t(2, 30, 0),
-        affected: &[(port, svc, state)],
+        affected,
     }]);
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
-    let path = d.path().join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, log).unwrap();
+    for (rel, text) in logs {
+        let path = d.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     d
+}
+
+/// One lost port and one log at `rel`.
+fn scenario(port: u16, svc: &str, state: &str, rel: &str, log: &str) -> tempfile::TempDir {
+    setup(&[(port, svc, state)], &[(rel, log)])
+}
+
+/// The JSON of the one port of a [`scenario`], its log read as `format`.
+fn one_port(
+    port: u16,
+    svc: &str,
+    state: &str,
+    rel: &str,
+    log: &str,
+    format: &str,
+) -> serde_json::Value {
+    the_port(&scenario(port, svc, state, rel, log), &[], format)
+}
+
+/// The report of a scan that lost 22 and 443 over the logs given.
+fn ssh_and_https(logs: &[(&str, &str)]) -> serde_json::Value {
+    let d = setup(
+        &[(22, "ssh", "unresponsive"), (443, "www", "unresponsive")],
+        logs,
+    );
+    let (code, report) = analyze_json(d.path(), &["."]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_schema_valid(&report);
+    report
 }
 
 /// The one port's JSON, after checking the run, the schema, the format the source was read as.
@@ -46,6 +78,13 @@ fn the_port(d: &tempfile::TempDir, args: &[&str], format: &str) -> serde_json::V
         report["sources"]
     );
     report["ports"][0].clone()
+}
+
+/// The port has this verdict and cause, its first evidence on `line`.
+fn explained(p: &serde_json::Value, verdict: &str, cause: &str, line: u64) {
+    assert_eq!(p["verdict"], verdict, "{p:#}");
+    assert_eq!(p["cause"], cause, "{p:#}");
+    assert_eq!(p["evidence"][0]["line"], line, "{p:#}");
 }
 
 fn advice(p: &serde_json::Value) -> String {
@@ -69,17 +108,15 @@ fn an_aws_vpc_flow_reject_explains_an_unresponsive_port() {
         c = t(2, 13, 44),
         d = t(2, 14, 44)
     );
-    let d = scenario(
+    let p = one_port(
         443,
         "www",
         "unresponsive",
         "aws/123456789010_vpcflowlogs_eu-west-1_fl-0123456789abcdef0_20261120T0215Z_0a1b2c3d.log",
         &log,
+        "aws_vpc_flow",
     );
-    let p = the_port(&d, &[], "aws_vpc_flow");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 3, "{p:#}");
+    explained(&p, "blocked", "firewall_drop", 3);
     assert_eq!(p["evidence"][0]["observer"], "aws_vpc", "{p:#}");
     assert!(
         p["evidence"][0]["file"]
@@ -108,10 +145,8 @@ fn a_windows_firewall_drop_in_local_time_explains_rdp() {
         &["--source-tz", "pfirewall.log=Europe/Berlin"],
         "windows_firewall",
     );
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
+    explained(&p, "blocked", "firewall_drop", 7);
     assert_eq!(p["evidence"][0]["file"], "./web10/pfirewall.log", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 7, "{p:#}");
     assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:13:44Z", "{p:#}");
     let a = advice(&p);
     assert!(a.contains("New-NetFirewallRule -DisplayName \"Allow vulnerability scanner\" -Direction Inbound -Action Allow -RemoteAddress 203.0.113.5 -Protocol TCP -LocalPort 3389"), "{a}");
@@ -126,12 +161,9 @@ fn a_windows_firewall_drop_in_local_time_explains_rdp() {
 fn a_suricata_fast_log_drop_explains_ssh_and_a_plain_alert_does_not() {
     let log = "11/20/2026-02:12:00.000001  [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.5:39999 -> 192.0.2.10:22\n\
                11/20/2026-02:13:44.100000  [Drop] [**] [1:2001219:20] ET SCAN Potential SSH Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {TCP} 203.0.113.5:40000 -> 192.0.2.10:22\n";
-    let d = scenario(22, "ssh", "unresponsive", "ids01/fast.log", log);
-    let p = the_port(&d, &[], "fast_log");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "ips_block", "{p:#}");
+    let p = one_port(22, "ssh", "unresponsive", "ids01/fast.log", log, "fast_log");
+    explained(&p, "blocked", "ips_block", 2);
     assert_eq!(p["evidence"][0]["file"], "./ids01/fast.log", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
     assert_eq!(p["evidence"][0]["observer"], "suricata", "{p:#}");
     let a = advice(&p);
     assert!(
@@ -140,14 +172,14 @@ fn a_suricata_fast_log_drop_explains_ssh_and_a_plain_alert_does_not() {
     );
 
     // Without the [Drop] line the sensor only alerted: no block.
-    let d = scenario(
+    let p = one_port(
         22,
         "ssh",
         "unresponsive",
         "ids01/fast.log",
         log.lines().next().unwrap(),
+        "fast_log",
     );
-    let p = the_port(&d, &[], "fast_log");
     assert_eq!(p["verdict"], "unexplained", "{p:#}");
 }
 
@@ -159,11 +191,15 @@ fn a_snort3_alert_json_drop_explains_ssh_in_snort_terms() {
         t(2, 12, 0),
         t(2, 13, 44)
     );
-    let d = scenario(22, "ssh", "unresponsive", "ids02/alert_json.txt", &log);
-    let p = the_port(&d, &[], "snort_json");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "ips_block", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    let p = one_port(
+        22,
+        "ssh",
+        "unresponsive",
+        "ids02/alert_json.txt",
+        &log,
+        "snort_json",
+    );
+    explained(&p, "blocked", "ips_block", 2);
     assert_eq!(p["evidence"][0]["observer"], "snort", "{p:#}");
     let a = advice(&p);
     assert!(
@@ -177,11 +213,8 @@ fn a_snort3_alert_json_drop_explains_ssh_in_snort_terms() {
 fn a_unifi_cef_ips_block_after_a_syslog_header_explains_https() {
     let log = "Nov 20 02:05:00 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|544|Admin Accessed UniFi Network|1|UNIFIcategory=System src=192.0.2.222 msg=Admin accessed UniFi Network\n\
                Nov 20 02:13:44 gw01 CEF:0|Ubiquiti|UniFi Network|10.0.140|201|Threat Detected and Blocked|7|proto=TCP src=203.0.113.5 spt=40000 dst=192.0.2.10 dpt=443 act=blocked UNIFIcategory=Security UNIFIsubCategory=Intrusion Prevention UNIFIipsSignature=ET SCAN Nessus User Agent UNIFIipsSignatureId=2002664 msg=A network intrusion attempt from 203.0.113.5 has been detected and blocked.\n";
-    let d = scenario(443, "www", "unresponsive", "gw01/cef.log", log);
-    let p = the_port(&d, &[], "syslog");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "ips_block", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    let p = one_port(443, "www", "unresponsive", "gw01/cef.log", log, "syslog");
+    explained(&p, "blocked", "ips_block", 2);
     assert_eq!(p["evidence"][0]["observer"], "cef", "{p:#}");
     let a = advice(&p);
     assert!(
@@ -197,8 +230,14 @@ fn a_portsentry_block_explains_every_port_and_scanlogd_is_only_context() {
         "{} - 11/20/2026 02:13:44 Host: 203.0.113.5/203.0.113.5 Port: 1 TCP Blocked\n",
         t(2, 13, 44)
     );
-    let d = scenario(443, "www", "unresponsive", "web10/portsentry.history", &log);
-    let p = the_port(&d, &[], "portsentry");
+    let p = one_port(
+        443,
+        "www",
+        "unresponsive",
+        "web10/portsentry.history",
+        &log,
+        "portsentry",
+    );
     assert_eq!(p["verdict"], "blocked", "{p:#}");
     assert_eq!(p["cause"], "ban", "{p:#}");
     assert_eq!(
@@ -211,8 +250,7 @@ fn a_portsentry_block_explains_every_port_and_scanlogd_is_only_context() {
     assert!(a.contains("never expire"), "{a}");
 
     let log = "Nov 20 02:10:00 web10 scanlogd: 203.0.113.5 to 192.0.2.10 ports 22, 80, 443, 3389, 8080, 8443, ..., fSrpauxy, TOS 00, TTL 49 @02:09:58\n";
-    let d = scenario(443, "www", "unresponsive", "web10/syslog", log);
-    let p = the_port(&d, &[], "syslog");
+    let p = one_port(443, "www", "unresponsive", "web10/syslog", log, "syslog");
     assert_eq!(p["verdict"], "unexplained", "{p:#}");
     assert!(
         p["explanation"]
@@ -226,11 +264,15 @@ fn a_portsentry_block_explains_every_port_and_scanlogd_is_only_context() {
 #[test]
 fn a_mikrotik_prefixed_drop_explains_ssh_in_routeros_terms() {
     let log = "2026-11-20T03:13:44.000000+01:00 192.0.2.1 firewall,info drop-tcp forward: in:ether1-WAN out:bridge, connection-state:new src-mac 00:17:10:88:bc:02, proto TCP (SYN), 203.0.113.5:40000->192.0.2.10:22, len 60\n";
-    let d = scenario(22, "ssh", "unresponsive", "gw01/routeros.log", log);
-    let p = the_port(&d, &[], "syslog");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    let p = one_port(
+        22,
+        "ssh",
+        "unresponsive",
+        "gw01/routeros.log",
+        log,
+        "syslog",
+    );
+    explained(&p, "blocked", "firewall_drop", 1);
     assert_eq!(p["evidence"][0]["observer"], "mikrotik", "{p:#}");
     let a = advice(&p);
     assert!(a.contains("`/ip firewall filter add chain=forward src-address=203.0.113.5 protocol=tcp dst-port=22 action=accept place-before=0"), "{a}");
@@ -240,11 +282,15 @@ fn a_mikrotik_prefixed_drop_explains_ssh_in_routeros_terms() {
 #[test]
 fn a_proxmox_guest_reject_explains_a_closed_port_in_its_fw_file() {
     let log = "101 1 tap101i0-IN 20/Nov/2026:03:13:44 +0100 REJECT: IN=fwbr101i0 OUT=fwbr101i0 PHYSIN=fwln101i0 PHYSOUT=tap101i0 MAC=a2:1b:bb:df:61:a5:6e:68:28:cc:2a:0c:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x10 PREC=0x00 TTL=63 ID=37700 DF PROTO=TCP SPT=51604 DPT=5432 SEQ=1 ACK=0 WINDOW=64240 SYN\n";
-    let d = scenario(5432, "postgresql", "closed", "pve01/pve-firewall.log", log);
-    let p = the_port(&d, &[], "proxmox_firewall");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_reject", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    let p = one_port(
+        5432,
+        "postgresql",
+        "closed",
+        "pve01/pve-firewall.log",
+        log,
+        "proxmox_firewall",
+    );
+    explained(&p, "blocked", "firewall_reject", 1);
     assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:13:44Z", "{p:#}");
     let a = advice(&p);
     assert!(
@@ -259,29 +305,27 @@ fn a_zeek_notice_drop_explains_a_port_and_a_plain_port_scan_notice_does_not() {
         "{{\"_path\":\"notice\",\"ts\":{}.5,\"note\":\"Scan::Port_Scan\",\"msg\":\"203.0.113.5 scanned at least 15 unique ports of host 192.0.2.10 in 0m2s\",\"src\":\"203.0.113.5\",\"dst\":\"192.0.2.10\",\"actions\":[\"Notice::ACTION_LOG\",\"Notice::ACTION_DROP\"]}}\n",
         t(2, 13, 44)
     );
-    let d = scenario(
+    let p = one_port(
         8443,
         "pcsync-https",
         "unresponsive",
         "zeek/notice.log",
         &drop,
+        "zeek_notice",
     );
-    let p = the_port(&d, &[], "zeek_notice");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "ips_block", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    explained(&p, "blocked", "ips_block", 1);
     let a = advice(&p);
     assert!(a.contains("delete n$actions[Notice::ACTION_DROP]"), "{a}");
 
     let log = drop.replace(",\"Notice::ACTION_DROP\"", "");
-    let d = scenario(
+    let p = one_port(
         8443,
         "pcsync-https",
         "unresponsive",
         "zeek/notice.log",
         &log,
+        "zeek_notice",
     );
-    let p = the_port(&d, &[], "zeek_notice");
     assert_eq!(p["verdict"], "unexplained", "{p:#}");
     assert!(
         p["explanation"].as_str().unwrap().contains("alert only"),
@@ -296,19 +340,7 @@ fn a_bare_fortigate_deny_and_ips_drop_each_explain_a_port_in_fortios_terms() {
          <185>date=2026-11-20 time=03:14:00 devname=\"fw01\" devid=\"FGT60E0000000001\" logid=\"0419016384\" type=\"utm\" subtype=\"ips\" eventtype=\"signature\" level=\"alert\" vd=\"root\" tz=\"+0100\" severity=\"high\" srcip=203.0.113.5 srcintf=\"wan1\" dstip=192.0.2.10 dstintf=\"internal\" srcport=40001 dstport=22 proto=6 action=\"dropped\" profile=\"default\" attack=\"SSH.Connection.Brute.Force\" attackid=19322\n",
         t(2, 13, 44)
     );
-    let scan = nessus(&[Host {
-        ip: "192.0.2.10",
-        fqdn: "web10.example.com",
-        start: t(2, 0, 0),
-        end: t(2, 30, 0),
-        affected: &[(22, "ssh", "unresponsive"), (443, "www", "unresponsive")],
-    }]);
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
-    std::fs::write(d.path().join("fortigate.log"), log).unwrap();
-    let (code, report) = analyze_json(d.path(), &["."]);
-    assert_eq!(code, 0, "{report:#}");
-    assert_schema_valid(&report);
+    let report = ssh_and_https(&[("fortigate.log", &log)]);
     let facts = port_facts(&report);
     assert_eq!(
         facts,
@@ -354,20 +386,7 @@ fn a_bare_fortigate_deny_and_ips_drop_each_explain_a_port_in_fortios_terms() {
 fn rate_limits_and_overload_of_nginx_and_sshd_explain_their_ports() {
     let log = "Nov 20 02:13:44 web10 nginx: 2026/11/20 02:13:44 [error] 1234#1234: *5678 limiting requests, excess: 10.500 by zone \"one\", client: 203.0.113.5, server: example.com, request: \"GET / HTTP/1.1\", host: \"192.0.2.10\"\n\
                Nov 20 02:14:00 web10 sshd[620]: error: beginning MaxStartups throttling\n";
-    let scan = nessus(&[Host {
-        ip: "192.0.2.10",
-        fqdn: "web10.example.com",
-        start: t(2, 0, 0),
-        end: t(2, 30, 0),
-        affected: &[(22, "ssh", "unresponsive"), (443, "www", "unresponsive")],
-    }]);
-    let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("scan.nessus"), scan).unwrap();
-    std::fs::create_dir(d.path().join("web10")).unwrap();
-    std::fs::write(d.path().join("web10/syslog"), log).unwrap();
-    let (code, report) = analyze_json(d.path(), &["."]);
-    assert_eq!(code, 0, "{report:#}");
-    assert_schema_valid(&report);
+    let report = ssh_and_https(&[("web10/syslog", log)]);
     let facts = port_facts(&report);
     assert_eq!(
         facts,
@@ -403,11 +422,15 @@ fn rate_limits_and_overload_of_nginx_and_sshd_explain_their_ports() {
 #[test]
 fn a_pretty_printed_crowdsec_decision_list_bans_the_scanner_host_wide() {
     let log = "[\n  {\n    \"created_at\": \"2026-11-20T02:10:08Z\",\n    \"machine_id\": \"web10\",\n    \"scenario\": \"crowdsecurity/http-probing\",\n    \"scenario_hash\": \"0a1b\",\n    \"decisions\": [\n      {\n        \"duration\": \"4h\",\n        \"origin\": \"crowdsec\",\n        \"scenario\": \"crowdsecurity/http-probing\",\n        \"scope\": \"Ip\",\n        \"type\": \"ban\",\n        \"value\": \"203.0.113.5\"\n      }\n    ]\n  }\n]\n";
-    let d = scenario(8080, "www", "unresponsive", "web10/decisions.json", log);
-    let p = the_port(&d, &[], "crowdsec_json");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "ban", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 17, "{p:#}");
+    let p = one_port(
+        8080,
+        "www",
+        "unresponsive",
+        "web10/decisions.json",
+        log,
+        "crowdsec_json",
+    );
+    explained(&p, "blocked", "ban", 17);
     let a = advice(&p);
     assert!(a.contains("cscli decisions delete --ip 203.0.113.5"), "{a}");
 }
@@ -415,11 +438,8 @@ fn a_pretty_printed_crowdsec_decision_list_bans_the_scanner_host_wide() {
 #[test]
 fn a_leef_firewall_deny_explains_a_port_naming_its_vendor() {
     let log = "Nov 20 02:13:44 fw01 LEEF:2.0|Example|EdgeWall|3.1|Connection Denied|^|src=203.0.113.5^dst=192.0.2.10^srcPort=40000^dstPort=993^proto=TCP^action=deny\n";
-    let d = scenario(993, "imap", "unresponsive", "fw01/leef.log", log);
-    let p = the_port(&d, &[], "syslog");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 1, "{p:#}");
+    let p = one_port(993, "imap", "unresponsive", "fw01/leef.log", log, "syslog");
+    explained(&p, "blocked", "firewall_drop", 1);
     assert_eq!(p["evidence"][0]["observer"], "leef", "{p:#}");
     let a = advice(&p);
     assert!(
@@ -431,8 +451,14 @@ fn a_leef_firewall_deny_explains_a_port_naming_its_vendor() {
 #[test]
 fn ecs_exports_and_wazuh_alerts_each_explain_a_port() {
     let ecs = "{\"@timestamp\":\"2026-11-20T02:13:44.000Z\",\"event\":{\"category\":[\"network\"],\"type\":[\"connection\",\"denied\"],\"action\":\"drop\"},\"source\":{\"ip\":\"203.0.113.5\",\"port\":40000},\"destination\":{\"ip\":\"192.0.2.10\",\"port\":443},\"network\":{\"transport\":\"tcp\"},\"observer\":{\"vendor\":\"Example\",\"product\":\"EdgeWall\",\"type\":\"firewall\"},\"rule\":{\"name\":\"deny-scanners\"}}\n";
-    let d = scenario(443, "www", "unresponsive", "export/ecs.ndjson", ecs);
-    let p = the_port(&d, &[], "ecs_json");
+    let p = one_port(
+        443,
+        "www",
+        "unresponsive",
+        "export/ecs.ndjson",
+        ecs,
+        "ecs_json",
+    );
     assert_eq!(
         (p["verdict"].as_str(), p["cause"].as_str()),
         (Some("blocked"), Some("firewall_drop")),
@@ -446,8 +472,14 @@ fn ecs_exports_and_wazuh_alerts_each_explain_a_port() {
 
     let wazuh = "{\"timestamp\":\"2026-11-20T02:05:00.000+0000\",\"rule\":{\"level\":5,\"id\":\"5710\",\"description\":\"sshd: Attempt to login using a non-existent user\"},\"agent\":{\"id\":\"001\",\"name\":\"web10\"},\"manager\":{\"name\":\"wazuh\"},\"data\":{\"srcip\":\"203.0.113.5\"}}\n\
                  {\"timestamp\":\"2026-11-20T02:10:08.123+0000\",\"rule\":{\"level\":3,\"description\":\"Host Blocked by firewall-drop Active Response\",\"id\":\"651\",\"groups\":[\"ossec\",\"active_response\"]},\"agent\":{\"id\":\"001\",\"name\":\"web10\"},\"manager\":{\"name\":\"wazuh\"},\"decoder\":{\"name\":\"ar_log_json\"},\"data\":{\"srcip\":\"203.0.113.5\",\"command\":\"add\"},\"location\":\"/var/ossec/logs/active-responses.log\"}\n";
-    let d = scenario(3306, "mysql", "unresponsive", "wazuh/alerts.json", wazuh);
-    let p = the_port(&d, &[], "wazuh_alerts");
+    let p = one_port(
+        3306,
+        "mysql",
+        "unresponsive",
+        "wazuh/alerts.json",
+        wazuh,
+        "wazuh_alerts",
+    );
     assert_eq!(
         (p["verdict"].as_str(), p["cause"].as_str()),
         (Some("blocked"), Some("ban")),
@@ -461,11 +493,15 @@ fn ecs_exports_and_wazuh_alerts_each_explain_a_port() {
 fn a_pf_block_read_with_tcpdump_explains_a_port_in_pf_conf_terms() {
     let log = "Nov 20 02:12:00.000001 rule 1/(match) pass in on em0: 192.0.2.99.50000 > 192.0.2.10.25: S 1:1(0) win 65535\n\
                Nov 20 02:13:44.123456 rule 3/(match) block in on em0: 203.0.113.5.40000 > 192.0.2.10.25: S 1234:1234(0) win 65535 <mss 1460>\n";
-    let d = scenario(25, "smtp", "unresponsive", "fw01/pflog.txt", log);
-    let p = the_port(&d, &[], "pf_tcpdump");
-    assert_eq!(p["verdict"], "blocked", "{p:#}");
-    assert_eq!(p["cause"], "firewall_drop", "{p:#}");
-    assert_eq!(p["evidence"][0]["line"], 2, "{p:#}");
+    let p = one_port(
+        25,
+        "smtp",
+        "unresponsive",
+        "fw01/pflog.txt",
+        log,
+        "pf_tcpdump",
+    );
+    explained(&p, "blocked", "firewall_drop", 2);
     let a = advice(&p);
     assert!(
         a.contains("`pass in quick on em0 proto tcp from 203.0.113.5 to 192.0.2.10 port 25`"),

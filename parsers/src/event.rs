@@ -259,6 +259,17 @@ pub enum IpsAction {
     Alerted,
 }
 
+impl IpsAction {
+    /// `Blocked` when the sensor says it stopped the traffic, else `Alerted`.
+    pub fn blocked_if(blocked: bool) -> IpsAction {
+        if blocked {
+            IpsAction::Blocked
+        } else {
+            IpsAction::Alerted
+        }
+    }
+}
+
 /// An IDS/IPS alert. `Blocked` only when the sensor says it dropped or blocked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IpsAlert {

@@ -59,22 +59,8 @@ const DEFAULT: &[&str] = &[
     "log-status",
 ];
 
-/// Every field name of flow log versions 2–11 (AWS "Available fields").
-const KNOWN: &[&str] = &[
-    "version",
-    "account-id",
-    "interface-id",
-    "srcaddr",
-    "dstaddr",
-    "srcport",
-    "dstport",
-    "protocol",
-    "packets",
-    "bytes",
-    "start",
-    "end",
-    "action",
-    "log-status",
+/// The fields versions 3–11 added (AWS "Available fields"), after the v2 ones of [`DEFAULT`].
+const LATER: &[&str] = &[
     "vpc-id",
     "subnet-id",
     "instance-id",
@@ -132,7 +118,7 @@ fn header_fields(line: &[u8]) -> Option<Vec<&'static str>> {
         // `${srcaddr}` (the console's format string), `src_addr`-less underscores.
         let w = w.trim_start_matches("${").trim_end_matches('}');
         let name = w.replace('_', "-");
-        out.push(*KNOWN.iter().find(|k| **k == name)?);
+        out.push(*DEFAULT.iter().chain(LATER).find(|k| **k == name)?);
     }
     // A header names at least the addresses.
     (out.contains(&"srcaddr") || out.contains(&"pkt-srcaddr")).then_some(out)

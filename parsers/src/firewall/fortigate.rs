@@ -62,12 +62,7 @@ pub fn looks_like(text: &str) -> bool {
         && t.contains("type=")
 }
 
-fn get<'a>(p: &[(&'a str, &'a str)], k: &str) -> Option<&'a str> {
-    p.iter()
-        .find(|(key, _)| *key == k)
-        .map(|(_, v)| *v)
-        .filter(|v| !v.is_empty())
-}
+use crate::siem::value as get;
 
 /// The line's own time (see the module docs).
 pub fn own_time(text: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
@@ -168,14 +163,10 @@ pub fn classify(text: &str) -> Result<Option<EventKind>, ParseError> {
             }),
         }),
         _ => EventKind::IpsAlert(IpsAlert {
-            action: if matches!(
+            action: IpsAction::blocked_if(matches!(
                 action,
                 "dropped" | "blocked" | "reset" | "clear_session" | "drop" | "block"
-            ) {
-                IpsAction::Blocked
-            } else {
-                IpsAction::Alerted
-            },
+            )),
             src,
             dst,
             proto,

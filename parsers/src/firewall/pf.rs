@@ -72,17 +72,7 @@ fn time(ts: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     let mut w = ts.split_whitespace();
     let month = crate::time::month_from_abbr(w.next()?.as_bytes())?;
     let day: u32 = w.next()?.parse().ok()?;
-    let clock = w.next()?;
-    let (hms, frac) = clock.split_once('.').unwrap_or((clock, "0"));
-    let mut c = hms.split(':');
-    let (h, m, s): (u32, u32, u32) = (
-        c.next()?.parse().ok()?,
-        c.next()?.parse().ok()?,
-        c.next()?.parse().ok()?,
-    );
-    let nanos: u32 = format!("{:0<9}", frac.get(..frac.len().min(9))?)
-        .parse()
-        .ok()?;
+    let (h, m, s, nanos) = crate::time::clock(w.next()?)?;
     ctx.yearless_to_utc(month, day, h, m, s, nanos)
 }
 
@@ -178,14 +168,7 @@ mod tests {
     use crate::test_util::{a, ctx};
 
     fn deny(line: &str) -> (DateTime<Utc>, FirewallDeny) {
-        match parse_line(line.as_bytes(), &ctx()) {
-            Ok(Some(Event {
-                time,
-                kind: EventKind::FirewallDeny(d),
-                ..
-            })) => (time, d),
-            other => panic!("{line}: {other:?}"),
-        }
+        crate::test_util::the_deny(&parse_line(line.as_bytes(), &ctx()))
     }
 
     #[test]

@@ -92,14 +92,7 @@ mod tests {
     use crate::{DenyAction, FirewallDeny};
 
     fn deny(line: &str) -> (DateTime<Utc>, FirewallDeny) {
-        match parse_line(line.as_bytes(), &ctx()) {
-            Ok(Some(Event {
-                time,
-                kind: EventKind::FirewallDeny(d),
-                ..
-            })) => (time, d),
-            other => panic!("{line}: {other:?}"),
-        }
+        crate::test_util::the_deny(&parse_line(line.as_bytes(), &ctx()))
     }
 
     #[test]

@@ -192,14 +192,7 @@ mod tests {
     }
 
     fn deny(r: &Result<Option<Event>, ParseError>) -> (DateTime<Utc>, FirewallDeny) {
-        match r {
-            Ok(Some(Event {
-                time,
-                kind: EventKind::FirewallDeny(d),
-                ..
-            })) => (*time, d.clone()),
-            other => panic!("{other:?}"),
-        }
+        crate::test_util::the_deny(r)
     }
 
     #[test]

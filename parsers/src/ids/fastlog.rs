@@ -64,17 +64,7 @@ fn parse_time(ts: &str, ctx: &TimeContext) -> Option<(DateTime<Utc>, bool)> {
     if d.next().is_some() {
         return None;
     }
-    let (hms, frac) = clock.split_once('.').unwrap_or((clock, "0"));
-    let mut c = hms.split(':');
-    let (h, m, s): (u32, u32, u32) = (
-        c.next()?.parse().ok()?,
-        c.next()?.parse().ok()?,
-        c.next()?.parse().ok()?,
-    );
-    if c.next().is_some() || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
-        return None;
-    }
-    let nanos: u32 = format!("{frac:0<9}").parse().ok()?;
+    let (h, m, s, nanos) = crate::time::clock(clock)?;
     match year {
         None => ctx
             .yearless_to_utc(month, day, h, m, s, nanos)
@@ -177,13 +167,7 @@ mod tests {
     use crate::test_util::{a, ctx};
 
     fn alert(line: &str) -> (Event, IpsAlert) {
-        match parse_line(line.as_bytes(), &ctx()) {
-            Ok(Some(ev)) => match ev.kind.clone() {
-                EventKind::IpsAlert(x) => (ev, x),
-                other => panic!("{other:?}"),
-            },
-            other => panic!("{line}: {other:?}"),
-        }
+        crate::test_util::the_alert(&parse_line(line.as_bytes(), &ctx()))
     }
 
     #[test]

@@ -121,13 +121,7 @@ mod tests {
     use crate::test_util::{a, ctx};
 
     fn alert(line: &str) -> (Event, IpsAlert) {
-        match parse_line(line.as_bytes(), &ctx()) {
-            Ok(Some(ev)) => match ev.kind.clone() {
-                EventKind::IpsAlert(x) => (ev, x),
-                other => panic!("{other:?}"),
-            },
-            other => panic!("{line}: {other:?}"),
-        }
+        crate::test_util::the_alert(&parse_line(line.as_bytes(), &ctx()))
     }
 
     #[test]

@@ -96,14 +96,14 @@ impl crate::LineParser for NoticeParser {
         let n = if text.starts_with('{') {
             from_json(text, ctx)?
         } else {
-            self.from_tsv(text, ctx)?
+            self.read_tsv(text, ctx)?
         };
         Ok(event(n))
     }
 }
 
 impl NoticeParser {
-    fn from_tsv(&self, text: &str, ctx: &TimeContext) -> Result<Notice, ParseError> {
+    fn read_tsv(&self, text: &str, ctx: &TimeContext) -> Result<Notice, ParseError> {
         if self.fields.is_empty() {
             return Err(ParseError::Header("data line before a #fields header"));
         }
@@ -188,11 +188,7 @@ fn event(n: Notice) -> Option<Event> {
         host: None,
         observer: "zeek",
         kind: EventKind::IpsAlert(IpsAlert {
-            action: if dropped {
-                IpsAction::Blocked
-            } else {
-                IpsAction::Alerted
-            },
+            action: IpsAction::blocked_if(dropped),
             src,
             dst,
             proto: n.proto.as_deref().map(Proto::from_text),

@@ -44,11 +44,7 @@ pub struct Cef<'a> {
 impl<'a> Cef<'a> {
     /// The value of extension key `k` (escapes kept).
     pub fn get(&self, k: &str) -> Option<&'a str> {
-        self.ext
-            .iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+        super::value(&self.ext, k)
     }
 }
 
@@ -214,11 +210,7 @@ pub fn classify(text: &str) -> Result<Option<EventKind>, ParseError> {
             .and_then(|(_, v)| v.parse().ok())
             .or_else(|| c.signature_id.parse().ok());
         EventKind::IpsAlert(IpsAlert {
-            action: if action.is_some() {
-                IpsAction::Blocked
-            } else {
-                IpsAction::Alerted
-            },
+            action: IpsAction::blocked_if(action.is_some()),
             src,
             dst,
             proto,

@@ -145,11 +145,7 @@ pub fn parse_ecs(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, ParseE
     let rule = text(&v, "rule.name").or_else(|| text(&v, "rule.id"));
     let kind = if ids {
         EventKind::IpsAlert(IpsAlert {
-            action: if denied {
-                IpsAction::Blocked
-            } else {
-                IpsAction::Alerted
-            },
+            action: IpsAction::blocked_if(denied),
             src,
             dst,
             proto,

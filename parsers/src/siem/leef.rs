@@ -43,11 +43,7 @@ pub struct Leef<'a> {
 
 impl<'a> Leef<'a> {
     pub fn get(&self, k: &str) -> Option<&'a str> {
-        self.attrs
-            .iter()
-            .find(|(key, _)| *key == k)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
+        super::value(&self.attrs, k)
     }
 }
 
@@ -123,11 +119,7 @@ pub fn classify(app: Option<&str>, text: &str) -> Result<Option<EventKind>, Pars
     let proto = l.get("proto").map(Proto::from_text);
     Ok(Some(if ips {
         EventKind::IpsAlert(IpsAlert {
-            action: if action.is_some() {
-                IpsAction::Blocked
-            } else {
-                IpsAction::Alerted
-            },
+            action: IpsAction::blocked_if(action.is_some()),
             src,
             dst,
             proto,

@@ -8,3 +8,12 @@
 pub mod cef;
 pub mod ecs;
 pub mod leef;
+
+/// The value of key `k` among `key=value` pairs, trimmed; `None` when absent or empty.
+pub fn value<'a>(pairs: &[(&'a str, &'a str)], k: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| *key == k)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
