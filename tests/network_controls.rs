@@ -509,3 +509,11 @@ fn a_pf_block_read_with_tcpdump_explains_a_port_in_pf_conf_terms() {
     );
     assert!(!a.contains("iptables"), "{a}");
 }
+
+#[test]
+fn a_snort_alert_full_drop_record_explains_ssh() {
+    let log = "[**] [1:1000006:0] TCP connection [**]\n[Priority: 0] \n11/20-02:12:00.000001 192.0.2.99:50000 -> 192.0.2.10:22\nTCP TTL:64 TOS:0x0 ID:1 IpLen:20 DgmLen:60 DF\n\n[Drop] [**] [1:2001219:20] ET SCAN Potential SSH Scan [**]\n[Classification: Attempted Information Leak] [Priority: 2] \n11/20-02:13:44.100000 203.0.113.5:40000 -> 192.0.2.10:22\nTCP TTL:64 TOS:0x0 ID:2 IpLen:20 DgmLen:60 DF\n******S* Seq: 0x1  Ack: 0x0  Win: 0xFAF0  TcpLen: 40\n";
+    let p = one_port(22, "ssh", "unresponsive", "ids03/alert", log, "snort_full");
+    explained(&p, "blocked", "ips_block", 8);
+    assert!(advice(&p).contains("Snort 2 threshold.conf"), "{p:#}");
+}

@@ -173,6 +173,7 @@ impl LogFormat {
         crate::siem::ecs::WAZUH,
         crate::siem::ecs::FORMAT,
         crate::ids::fastlog::FORMAT,
+        crate::ids::alert_full::FORMAT,
         crate::cloud::aws_vpc::FORMAT,
         crate::firewall::winfw::FORMAT,
         crate::firewall::proxmox::FORMAT,

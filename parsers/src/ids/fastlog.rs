@@ -55,7 +55,7 @@ fn split(line: &[u8]) -> Option<(&str, &str)> {
 
 /// `MM/DD/YYYY-HH:MM:SS.ffffff` (Suricata), `MM/DD/YY-…` (Snort -y), `MM/DD-…` (Snort). The bool:
 /// the year had four digits.
-fn parse_time(ts: &str, ctx: &TimeContext) -> Option<(DateTime<Utc>, bool)> {
+pub(crate) fn parse_time(ts: &str, ctx: &TimeContext) -> Option<(DateTime<Utc>, bool)> {
     let (date, clock) = ts.split_once('-')?;
     let mut d = date.split('/');
     let month: u32 = d.next()?.parse().ok()?;
@@ -86,7 +86,7 @@ fn parse_time(ts: &str, ctx: &TimeContext) -> Option<(DateTime<Utc>, bool)> {
 /// `203.0.113.5:40000`, `2001:db8::5:40000` (Snort and Suricata print IPv6 without brackets),
 /// `[2001:db8::5]:40000`, or a bare address (ICMP). An unbracketed IPv6 endpoint is ambiguous
 /// (`2001:db8::10:22` is an address too): with a protocol that has ports, the last `:N` is the port.
-fn endpoint(s: &str, ported: bool) -> Option<(IpAddr, Option<u16>)> {
+pub(crate) fn endpoint(s: &str, ported: bool) -> Option<(IpAddr, Option<u16>)> {
     let s = s.trim();
     if let Some(rest) = s.strip_prefix('[') {
         let (a, p) = rest.split_once("]:")?;
@@ -99,6 +99,11 @@ fn endpoint(s: &str, ported: bool) -> Option<(IpAddr, Option<u16>)> {
         return Some((a, Some(p)));
     }
     Some((s.parse().ok()?, None))
+}
+
+/// The time of an alert clock (`MM/DD[/YY[YY]]-HH:MM:SS.ffffff`).
+pub(crate) fn clock_time(ts: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
+    parse_time(ts, ctx).map(|(t, _)| t)
 }
 
 /// Parse one alert line.

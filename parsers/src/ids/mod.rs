@@ -1,5 +1,6 @@
 //! IDS / IPS sensors.
 
+pub mod alert_full;
 pub mod fastlog;
 pub mod scanlogd;
 pub mod snort_json;
