@@ -517,3 +517,15 @@ fn a_snort_alert_full_drop_record_explains_ssh() {
     explained(&p, "blocked", "ips_block", 8);
     assert!(advice(&p).contains("Snort 2 threshold.conf"), "{p:#}");
 }
+
+#[test]
+fn a_sophos_denied_rule_explains_https() {
+    let log = "<30>device=\"SFW\" date=2026-11-19 time=18:13:44 timezone=\"PST\" device_name=\"XG135\" device_id=C1B0A6JC7TCVBEA log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Denied\" status=\"Deny\" priority=Information fw_rule_id=8 fw_rule_name=\"Drop scanners\" src_ip=203.0.113.5 dst_ip=192.0.2.10 protocol=\"TCP\" src_port=40000 dst_port=443\n";
+    let p = one_port(443, "www", "unresponsive", "xg/syslog.log", log, "syslog");
+    explained(&p, "blocked", "firewall_drop", 1);
+    assert_eq!(p["evidence"][0]["time"], "2026-11-20T02:13:44Z", "{p:#}");
+    assert!(
+        advice(&p).contains("above rule 8 (Drop scanners), which denied it"),
+        "{p:#}"
+    );
+}

@@ -17,7 +17,7 @@ use super::controls::{
     Netfilter, asa_allow, aws_vpc_allow, cef_exception, ecs_exception, fortigate_allow,
     fortigate_ips_exempt, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
     mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pf_allow,
-    pfsense_allow, proxmox_allow, ufw_cmd, winfw_allow,
+    pfsense_allow, proxmox_allow, sophos_allow, ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -246,6 +246,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "ecs" => ecs_exception(c.text(), &addr, false),
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
                 "pf" => pf_allow(case, &addr, dst, d.rule.as_deref()),
+                "sophos" => sophos_allow(case, &addr, d.rule.as_deref()),
                 "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
                 "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
                 _ => "add an accept rule for that address and port there".to_string(),

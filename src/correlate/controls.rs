@@ -529,6 +529,20 @@ pub(super) fn pf_allow(
     )
 }
 
+/// Sophos Firewall: an allow rule above the one that denied it (its ID from the log).
+pub(super) fn sophos_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> String {
+    format!(
+        "on the Sophos Firewall, a firewall rule allowing it above {} (Protect > Rules and policies > Add firewall rule: source {addr} as an IP host object, destination {} service {}/{}, action Accept), and exempt the scanner host from the IPS policy of that rule if IDP logged it too",
+        rule.map_or_else(
+            || "the rule that denied it".to_string(),
+            |r| format!("{r}, which denied it")
+        ),
+        case.host,
+        proto_word(case).to_ascii_uppercase(),
+        case.port
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

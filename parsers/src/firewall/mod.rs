@@ -14,6 +14,8 @@
 //!   when the log prefix names the action.
 //! - [`proxmox`]: Proxmox VE `pve-firewall.log` (a file format of its own, netfilter fields) →
 //!   `FirewallDeny`.
+//! - [`sophos`]: Sophos Firewall (XG / SFOS) key=value: denied rules → `FirewallDeny`, IDP →
+//!   `IpsAlert`.
 //! - [`winfw`]: Windows Firewall `pfirewall.log` (a file format of its own, W3C `#Fields:`) → `FirewallDeny`.
 //!
 //! The syslog framing is already read when these run; which vendor a message belongs to is decided
@@ -28,6 +30,7 @@ pub mod paloalto;
 pub mod pf;
 pub mod pfsense;
 pub mod proxmox;
+pub mod sophos;
 pub mod winfw;
 
 use std::net::IpAddr;

@@ -143,6 +143,16 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 fw01 date=2026-11-20 time=02:13:44 devname=\"fw01\" devid=\"FGT60E0000000001\" logid=\"0000000013\" type=\"traffic\" subtype=\"forward\" level=\"notice\" vd=\"root\" eventtime=1795140824000000000 tz=\"+0000\" srcip=203.0.113.5 srcport=40000 srcintf=\"wan1\" dstip=192.0.2.10 dstport=443 dstintf=\"internal\" proto=6 action=\"deny\" policyid=0 policytype=\"policy\"",
     },
     Payload {
+        name: "sophos",
+        description: "Sophos Firewall (XG / SFOS) key=value logs: denied firewall rules, IDP (IPS) drops and detections",
+        claims: |m| crate::firewall::sophos::looks_like(m.text),
+        classify: |m| crate::firewall::sophos::classify(m.text),
+        exclusive: true,
+        unframed: Some(crate::firewall::sophos::own_time),
+        words: Words::NONE,
+        example: "Nov 20 02:13:44 xg01 device=\"SFW\" date=2026-11-20 time=02:13:44 timezone=\"UTC\" device_name=\"XG135\" log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Denied\" status=\"Deny\" fw_rule_id=8 src_ip=203.0.113.5 dst_ip=192.0.2.10 protocol=\"TCP\" src_port=40000 dst_port=443",
+    },
+    Payload {
         name: "mikrotik",
         description: "MikroTik RouterOS firewall lines whose log-prefix names the action (drop, block, reject)",
         claims: |m| crate::firewall::mikrotik::looks_like(m.app, m.text),
