@@ -529,3 +529,15 @@ fn a_sophos_denied_rule_explains_https() {
         "{p:#}"
     );
 }
+
+#[test]
+fn a_check_point_log_exporter_drop_explains_ssh_in_smartconsole_terms() {
+    let log = "<134>1 2026-11-20T02:13:44Z cp-gw-01 CheckPoint 26045 - [action:\"Drop\"; flags:\"411908\"; ifdir:\"inbound\"; ifname:\"eth1\"; origin:\"192.0.2.1\"; product:\"VPN-1 & FireWall-1\"; proto:\"6\"; rule_name:\"Cleanup rule\"; layer_name:\"Network\"; s_port:\"40000\"; service:\"22\"; src:\"203.0.113.5\"; dst:\"192.0.2.10\"]\n";
+    let p = one_port(22, "ssh", "unresponsive", "cp/cp.log", log, "syslog");
+    explained(&p, "blocked", "firewall_drop", 1);
+    assert_eq!(p["evidence"][0]["observer"], "checkpoint", "{p:#}");
+    assert!(
+        advice(&p).contains("an access rule above 'Cleanup rule (layer Network)'"),
+        "{p:#}"
+    );
+}

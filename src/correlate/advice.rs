@@ -14,10 +14,10 @@ use portmortem_parsers::{BanTool, EventKind, OverloadKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, aws_vpc_allow, cef_exception, ecs_exception, fortigate_allow,
-    fortigate_ips_exempt, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
-    mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pf_allow,
-    pfsense_allow, proxmox_allow, sophos_allow, ufw_cmd, winfw_allow,
+    Netfilter, asa_allow, aws_vpc_allow, cef_exception, checkpoint_allow, ecs_exception,
+    fortigate_allow, fortigate_ips_exempt, host_prefix, iptables_cmd, junos_allow,
+    junos_screen_zone, mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow,
+    panos_zones, pf_allow, pfsense_allow, proxmox_allow, sophos_allow, ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -247,6 +247,7 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
                 "pf" => pf_allow(case, &addr, dst, d.rule.as_deref()),
                 "sophos" => sophos_allow(case, &addr, d.rule.as_deref()),
+                "checkpoint" => checkpoint_allow(case, &addr, d.rule.as_deref(), None),
                 "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
                 "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
                 _ => "add an accept rule for that address and port there".to_string(),
@@ -263,6 +264,12 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     c.file, a.signature
                 )
             }
+            "checkpoint" => format!(
+                "Exempt the scanner {whom} from the Check Point Threat Prevention that blocked it ({}, '{}'): {}.",
+                c.file,
+                a.signature,
+                checkpoint_allow(case, &addr, None, Some(&a.signature))
+            ),
             "ecs" => format!(
                 "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
                 c.file,

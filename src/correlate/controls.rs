@@ -543,6 +543,32 @@ pub(super) fn sophos_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> S
     )
 }
 
+/// Check Point: an access rule above the one that dropped it, in the layer the log names; or a
+/// Threat Prevention exception.
+pub(super) fn checkpoint_allow(
+    case: &PortCase,
+    addr: &str,
+    rule: Option<&str>,
+    ips: Option<&str>,
+) -> String {
+    match ips {
+        Some(protection) => format!(
+            "in SmartConsole, a Threat Prevention exception for source {addr} (Security Policies > Threat Prevention > Exceptions, protection '{protection}' or any, action Detect/Inactive), then install the policy"
+        ),
+        None => format!(
+            "in SmartConsole, a host object for {addr} and an access rule above {}: source that host, destination {}, services {}/{}, action Accept (`mgmt_cli add access-rule layer \"Network\" position top source SCANNER destination {} service any action Accept`), then install the policy",
+            rule.map_or_else(
+                || "the rule that dropped it".to_string(),
+                |r| format!("'{r}'")
+            ),
+            case.host,
+            proto_word(case),
+            case.port,
+            case.host,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,8 @@
 //!
 //! - [`asa`]: Cisco ASA / FTD (and PIX / FWSM) `%ASA-4-106023:`-style messages: ACL and
 //!   connection denies → `FirewallDeny`, threat detection → `RateLimit` / `IpsAlert`, shuns → `Ban`.
+//! - [`checkpoint`]: Check Point Log Exporter (`CheckPoint` app, `key:"value";` record) → drops,
+//!   rejects, Threat Prevention blocks.
 //! - [`fortigate`]: FortiOS key=value traffic denies → `FirewallDeny`, `server-rst` → `Flow`, IPS /
 //!   anomaly → `IpsAlert`.
 //! - [`pf`]: OpenBSD/FreeBSD pf log as tcpdump prints it (a format of its own, and relayed with
@@ -23,6 +25,7 @@
 //! other line pays a couple of byte comparisons.
 
 pub mod asa;
+pub mod checkpoint;
 pub mod fortigate;
 pub mod juniper;
 pub mod mikrotik;

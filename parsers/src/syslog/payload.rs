@@ -153,6 +153,19 @@ pub const PAYLOADS: &[Payload] = &[
         example: "Nov 20 02:13:44 xg01 device=\"SFW\" date=2026-11-20 time=02:13:44 timezone=\"UTC\" device_name=\"XG135\" log_id=010101600001 log_type=\"Firewall\" log_component=\"Firewall Rule\" log_subtype=\"Denied\" status=\"Deny\" fw_rule_id=8 src_ip=203.0.113.5 dst_ip=192.0.2.10 protocol=\"TCP\" src_port=40000 dst_port=443",
     },
     Payload {
+        name: "checkpoint",
+        description: "Check Point Log Exporter (RFC 5424, app CheckPoint, key:\"value\"; record): Drop/Reject of a rule, IPS Prevent/Detect",
+        claims: |m| {
+            m.app
+                .is_some_and(crate::firewall::checkpoint::is_checkpoint_tag)
+        },
+        classify: |m| crate::firewall::checkpoint::classify(m.text),
+        exclusive: true,
+        unframed: None,
+        words: Words::NONE,
+        example: "<134>1 2026-11-20T02:13:44Z cp-gw-01 CheckPoint 26045 - [action:\"Drop\"; ifdir:\"inbound\"; ifname:\"eth1\"; origin:\"192.0.2.1\"; product:\"VPN-1 & FireWall-1\"; proto:\"6\"; rule_name:\"Cleanup rule\"; s_port:\"40000\"; service:\"443\"; src:\"203.0.113.5\"; dst:\"192.0.2.10\"]",
+    },
+    Payload {
         name: "mikrotik",
         description: "MikroTik RouterOS firewall lines whose log-prefix names the action (drop, block, reject)",
         claims: |m| crate::firewall::mikrotik::looks_like(m.app, m.text),
