@@ -127,7 +127,10 @@ fn each_real_file_is_detected_parsed_and_counted() {
             malformed.len()
         );
         assert_eq!(events, want_events, "{rel}");
-        checked.push(format!("{rel} ({name}: {lines} lines, {events} events)"));
+        checked.push(format!(
+            "{rel} ({name}: {lines} lines, {events} events, {} malformed)",
+            malformed.len()
+        ));
     }
     eprintln!("checked:\n  {}", checked.join("\n  "));
 }
