@@ -159,9 +159,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn w3c_firewall_log_is_not_syslog() {
+    fn w3c_firewall_log_is_windows_firewall_not_syslog() {
         let pfirewall = b"#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path\n\n2026-11-20 02:13:44 DROP TCP 203.0.113.5 192.0.2.10 40000 3389 0 - 0 0 0 - - - RECEIVE\n2026-11-20 02:13:45 DROP TCP 203.0.113.5 192.0.2.10 40001 3389 0 - 0 0 0 - - - RECEIVE\n";
-        assert_eq!(detect_log_format(pfirewall), None);
+        assert_eq!(
+            detect_log_format(pfirewall),
+            Some(crate::firewall::winfw::FORMAT)
+        );
     }
 
     #[test]

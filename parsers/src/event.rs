@@ -187,6 +187,7 @@ pub enum BanTool {
     Wazuh,
     CiscoAsa,
     Sshguard,
+    Portsentry,
     Other(String),
 }
 
@@ -198,6 +199,7 @@ impl BanTool {
             BanTool::Wazuh => "wazuh",
             BanTool::CiscoAsa => "cisco-asa",
             BanTool::Sshguard => "sshguard",
+            BanTool::Portsentry => "portsentry",
             BanTool::Other(s) => s,
         }
     }
@@ -268,6 +270,17 @@ pub enum IpsAction {
     Alerted,
 }
 
+impl IpsAction {
+    /// `Blocked` when the sensor says it stopped the traffic, else `Alerted`.
+    pub fn blocked_if(blocked: bool) -> IpsAction {
+        if blocked {
+            IpsAction::Blocked
+        } else {
+            IpsAction::Alerted
+        }
+    }
+}
+
 /// An IDS/IPS alert. `Blocked` only when the sensor says it dropped or blocked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IpsAlert {
@@ -288,6 +301,10 @@ pub struct RateLimit {
     pub dst: Option<IpAddr>,
     pub dport: Option<u16>,
     pub what: String,
+    /// The daemon that applied the limit (`nginx`), when the limit is its own rather than a
+    /// network device's: a line without a port then covers only that daemon's ports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -296,6 +313,8 @@ pub enum OverloadKind {
     SynCookies,
     SynDrop,
     ConntrackFull,
+    /// A daemon's own limit on concurrent unauthenticated connections (sshd `MaxStartups`).
+    ConnectionLimit,
 }
 
 /// The host itself was overwhelmed (SYN flood handling, conntrack table full).

@@ -5,6 +5,7 @@
 //! timestamp needs. Malformed input is an error value, never a panic.
 
 pub mod ban;
+pub mod cloud;
 pub mod daemonlog;
 pub mod detect;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod journald_monotonic;
 mod records;
 pub mod registry;
 pub mod scan;
+pub mod siem;
 pub mod syslog;
 #[cfg(test)]
 mod test_util;

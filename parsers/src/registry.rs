@@ -203,7 +203,17 @@ impl LogFormat {
     /// Every log format, most specific first (ties in detection go to the earlier one).
     pub const ALL: &'static [LogFormat] = &[
         crate::ids::zeek::FORMAT,
+        crate::ids::zeek_notice::FORMAT,
         crate::ids::suricata::FORMAT,
+        crate::ids::snort_json::FORMAT,
+        crate::siem::ecs::WAZUH,
+        crate::siem::ecs::FORMAT,
+        crate::ids::fastlog::FORMAT,
+        crate::ids::alert_full::FORMAT,
+        crate::cloud::aws_vpc::FORMAT,
+        crate::firewall::winfw::FORMAT,
+        crate::firewall::proxmox::FORMAT,
+        crate::firewall::pf::FORMAT,
         crate::journald::FORMAT,
         crate::journald_export::FORMAT,
         crate::journald_monotonic::FORMAT,
@@ -220,6 +230,8 @@ impl LogFormat {
         crate::ban::fail2ban::FORMAT,
         crate::ban::wazuh::FORMAT,
         crate::ban::crowdsec::FORMAT,
+        crate::ban::crowdsec_json::FORMAT,
+        crate::ban::portsentry::FORMAT,
         crate::syslog::ULOGD,
         crate::syslog::FORMAT,
     ];

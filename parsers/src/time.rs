@@ -85,6 +85,22 @@ impl TimeContext {
     }
 }
 
+/// `HH:MM:SS` with an optional `.fraction` (up to nanoseconds): hour, minute, second, nanos.
+pub fn clock(text: &str) -> Option<(u32, u32, u32, u32)> {
+    let (hms, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let mut c = hms.split(':');
+    let (h, m, s): (u32, u32, u32) = (
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+    );
+    if c.next().is_some() || !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
+        return None;
+    }
+    let nanos: u32 = format!("{frac:0<9}").parse().ok()?;
+    Some((h, m, s, nanos))
+}
+
 /// Month number from a three-letter English abbreviation (case-insensitive).
 pub fn month_from_abbr(m: &[u8]) -> Option<u32> {
     const MONTHS: [&[u8; 3]; 12] = [

@@ -44,6 +44,24 @@ proptest! {
         }
     }
 
+    /// Every registered format's own example, cut anywhere and followed by noise, through every
+    /// format's parser (one parser instance per format, fed a run of such lines in order, so that
+    /// header-driven and multi-line parsers see state built from broken lines): never a panic.
+    #[test]
+    fn garbled_examples_never_panic(
+        picks in prop::collection::vec((0usize..64, 0usize..400, prop::collection::vec(any::<u8>(), 0..40)), 1..12)
+    ) {
+        let mut parsers: Vec<_> = LogFormat::ALL.iter().map(|f| f.parser()).collect();
+        for (which, cut, tail) in picks {
+            let ex = LogFormat::ALL[which % LogFormat::ALL.len()].example().as_bytes();
+            let mut line = ex[..cut.min(ex.len())].to_vec();
+            line.extend(tail);
+            for p in parsers.iter_mut() {
+                let _ = p.parse(&line, &ctx());
+            }
+        }
+    }
+
     /// An RFC 3164 time written for any instant within half a year of the scan reads back exactly.
     #[test]
     fn rfc3164_time_round_trips(offset_s in -15_000_000i64..15_000_000) {

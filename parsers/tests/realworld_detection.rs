@@ -67,7 +67,7 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ("logs/syslog/s4_synology_postgresql.log", Ok("syslog")),
     ("logs/syslog/s4_ubuntu22_syslog.log", Ok("syslog")),
     ("logs/syslog/wazuh_benchmark_syslog.log", Ok("syslog")),
-    ("logs/other/fail2ban-tests_scanlogd.log", Ok("syslog")), // framing read; payload: issue 8
+    ("logs/other/fail2ban-tests_scanlogd.log", Ok("syslog")), // scanlogd payload
     (
         "logs/wazuh/wazuh-docs_shellshock_active-responses-4x.extracted.log",
         Ok("wazuh_ar"),
@@ -83,35 +83,62 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     ("logs/zeek/lnav_bro_conn.log", Ok("zeek_conn")),
     ("logs/zeek/rita_conn_json_all_fields.log", Ok("zeek_conn")),
     ("logs/zeek/rita_proxy_conn.log", Ok("zeek_conn")),
-    // Not read yet.
     (
         "logs/aws-vpc/vrl_vpc-flow_custom-pkt-addr.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v11-reject-reason.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v2-default.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v3-custom-nat.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v3-custom-tcpflags.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v5-custom.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
     (
         "logs/aws-vpc/vrl_vpc-flow_v7-ecs.extracted.log",
-        Err("AWS VPC flow: issue 8"),
+        Ok("aws_vpc_flow"),
     ),
+    (
+        "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",
+        Ok("windows_firewall"),
+    ),
+    (
+        "logs/suricata/crowdsec-hub_suricata-fastlog.log",
+        Ok("fast_log"),
+    ),
+    ("logs/other/crowdsec-hub_unifi-cef.log", Ok("syslog")), // CEF payload
+    ("logs/other/fail2ban-tests_portsentry.log", Ok("portsentry")),
+    (
+        "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
+        Ok("syslog"),
+    ), // mikrotik payload
+    (
+        "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
+        Ok("proxmox_firewall"),
+    ),
+    ("logs/zeek/zed-sample_notice.json", Ok("zeek_notice")),
+    (
+        "logs/crowdsec/crowdsec_alert_sample.json",
+        Ok("crowdsec_json"),
+    ),
+    (
+        "logs/crowdsec/crowdsec_alert_ssh-bf.json",
+        Ok("crowdsec_json"),
+    ),
+    // Not read yet.
     (
         "logs/crash/oomanalyser_archlinux-6.1.1.extracted.log",
         Err("kernel text without any time"),
@@ -127,31 +154,6 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
     (
         "logs/crash/oomanalyser_ubuntu2110.extracted.log",
         Err("kernel text without any time"),
-    ),
-    (
-        "logs/crowdsec/crowdsec_alert_sample.json",
-        Err("CrowdSec LAPI alert JSON: issue 8"),
-    ),
-    (
-        "logs/crowdsec/crowdsec_alert_ssh-bf.json",
-        Err("CrowdSec LAPI alert JSON: issue 8"),
-    ),
-    (
-        "logs/netfilter/crowdsec-hub_mikrotik-scan-multi-ports.log",
-        Err("MikroTik: issue 8"),
-    ),
-    (
-        "logs/netfilter/crowdsec-hub_proxmox-iptables.log",
-        Err("Proxmox PVEFW: issue 8"),
-    ),
-    ("logs/other/crowdsec-hub_unifi-cef.log", Err("CEF: issue 8")),
-    (
-        "logs/other/fail2ban-tests_portsentry.log",
-        Err("portsentry: issue 8"),
-    ),
-    (
-        "logs/suricata/crowdsec-hub_suricata-fastlog.log",
-        Err("Suricata fast.log: issue 8"),
     ),
     ("logs/syslog/lnav_mysql_error.log", Ok("mysql_error")),
     ("logs/syslog/lnav_postgres.0.log", Ok("postgres_log")),
@@ -181,16 +183,8 @@ const EXPECTED: &[(&str, Result<&str, &str>)] = &[
         Ok("windows_xml"),
     ),
     (
-        "logs/winfw/azure-docs_ase-gpu-troubleshoot_pfirewall.extracted.log",
-        Err("issue 8"),
-    ),
-    (
         "logs/zeek/zed-sample_known_services.log",
         Err("Zeek known_services: issue 8"),
-    ),
-    (
-        "logs/zeek/zed-sample_notice.json",
-        Err("Zeek notice: issue 8"),
     ),
     (
         "logs/zeek/zed-sample_syslog.log",

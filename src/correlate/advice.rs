@@ -10,12 +10,14 @@
 
 use std::net::IpAddr;
 
-use portmortem_parsers::{BanTool, EventKind};
+use portmortem_parsers::{BanTool, EventKind, OverloadKind};
 
 use super::candidate::{Basis, Candidate, fmt_t};
 use super::controls::{
-    Netfilter, asa_allow, host_prefix, iptables_cmd, junos_allow, junos_screen_zone,
-    netfilter_allow, netfilter_flavour, panos_allow, panos_zones, pfsense_allow, ufw_cmd,
+    Netfilter, asa_allow, aws_vpc_allow, cef_exception, checkpoint_allow, ecs_exception,
+    fortigate_allow, fortigate_ips_exempt, host_prefix, iptables_cmd, junos_allow,
+    junos_screen_zone, mikrotik_allow, netfilter_allow, netfilter_flavour, panos_allow,
+    panos_zones, pf_allow, pfsense_allow, proxmox_allow, sophos_allow, ufw_cmd, winfw_allow,
 };
 use super::{Cause, World};
 use crate::model::LocatedEvent;
@@ -173,6 +175,17 @@ pub fn for_cause(case: &PortCase, win: &Candidate, w: &World<'_>) -> Vec<String>
             out.push(max_checks_advice(case));
         }
         Cause::HostOverload => {
+            if matches!(
+                win.basis,
+                Basis::Overload {
+                    kind: OverloadKind::ConnectionLimit
+                }
+            ) {
+                out.push(format!(
+                    "sshd on {} throttled unauthenticated connections (MaxStartups, default 10:30:100, refuses new ones once 10 are pending): raise it for the scan (`MaxStartups 100:30:200` in sshd_config, then reload sshd), or let the scanner in by a Match-free path; the scan's parallel SSH checks are what filled it.",
+                    case.host
+                ));
+            }
             out.push(max_checks_advice(case));
             out.push(timeout_advice(case));
         }
@@ -230,6 +243,16 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 "pfsense" => pfsense_allow(case, &addr, dst, d.rule.as_deref(), c.text()),
                 "panos" => panos_allow(case, &addr, dst, d.rule.as_deref(), c.text()),
                 "junos" => junos_allow(&addr, c.addr, d.rule.as_deref(), c.text()),
+                "aws_vpc" => aws_vpc_allow(case, &addr, c.addr, d.rule.as_deref()),
+                "windows_firewall" => winfw_allow(case, &addr),
+                "cef" | "leef" => cef_exception(c.text(), &addr, false, None),
+                "ecs" => ecs_exception(c.text(), &addr, false),
+                "mikrotik" => mikrotik_allow(case, &addr, c.addr, c.text()),
+                "pf" => pf_allow(case, &addr, dst, d.rule.as_deref()),
+                "sophos" => sophos_allow(case, &addr, d.rule.as_deref()),
+                "checkpoint" => checkpoint_allow(case, &addr, d.rule.as_deref(), None),
+                "fortigate" => fortigate_allow(case, &addr, c.addr, c.text()),
+                "proxmox" => proxmox_allow(case, &addr, d.rule.as_deref()),
                 _ => "add an accept rule for that address and port there".to_string(),
             };
             format!("{head}: {how}.")
@@ -241,6 +264,43 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                     .map_or_else(|| "SID".to_string(), |s| s.to_string());
                 format!(
                     "Let the scanner {whom} past the Suricata IPS that blocked it ({}, signature '{}'): a pass rule in its local rules, applied before drops with the default action-order (`pass ip {addr} any -> any any (msg:\"vulnerability scanner\"; sid:9000001; rev:1;)`), or a suppression of that signature for it in threshold.config (`suppress gen_id 1, sig_id {sid}, track by_src, ip {addr}`).",
+                    c.file, a.signature
+                )
+            }
+            "checkpoint" => format!(
+                "Exempt the scanner {whom} from the Check Point Threat Prevention that blocked it ({}, '{}'): {}.",
+                c.file,
+                a.signature,
+                checkpoint_allow(case, &addr, None, Some(&a.signature))
+            ),
+            "ecs" => format!(
+                "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
+                c.file,
+                a.signature,
+                ecs_exception(c.text(), &addr, true)
+            ),
+            "cef" | "leef" => format!(
+                "Let the scanner {whom} past the IPS that blocked it ({}, signature '{}'): {}.",
+                c.file,
+                a.signature,
+                cef_exception(c.text(), &addr, true, a.signature_id)
+            ),
+            "fortigate" => format!(
+                "Exempt the scanner {whom} from the FortiGate protection that blocked it ({}, '{}'): {}.",
+                c.file,
+                a.signature,
+                fortigate_ips_exempt(&addr, c.text(), a.signature_id)
+            ),
+            "zeek" => format!(
+                "Zeek's notice framework had the scanner {whom} dropped ({}, '{}', Notice::ACTION_DROP through NetControl): keep it from being dropped with a policy hook in local.zeek (`hook Notice::policy(n: Notice::Info) {{ if ( n?$src && n$src == {addr} ) delete n$actions[Notice::ACTION_DROP]; }}`) and lift the current block (`NetControl::unblock_address({addr})`, or in the firewall the NetControl plugin drives) before rescanning.",
+                c.file, a.signature
+            ),
+            "snort" => {
+                let sid = a
+                    .signature_id
+                    .map_or_else(|| "SID".to_string(), |s| s.to_string());
+                format!(
+                    "Let the scanner {whom} past the Snort IPS that blocked it ({}, signature '{}'): a suppression for it (Snort 2 threshold.conf: `suppress gen_id 1, sig_id {sid}, track by_src, ip {addr}`; Snort 3 snort.lua: `suppress = {{ {{ gid = 1, sid = {sid}, track = 'by_src', ip = '{addr}' }} }}`), or a pass rule in local.rules (`pass ip {addr} any -> any any (msg:\"vulnerability scanner\"; sid:9000001; rev:1;)`).",
                     c.file, a.signature
                 )
             }
@@ -285,6 +345,14 @@ fn allow(case: &PortCase, cause: Cause, c: &Seen<'_>) -> String {
                 c.file,
                 r.what,
                 iptables_cmd(case, &addr, c.addr)
+            ),
+            ("nginx", _) => format!(
+                "Exempt the scanner {whom} from the nginx limit that refused it ({}, {}): key the zone on a variable that is empty for the scanner — `geo $limited {{ default 1; {addr} 0; }}`, `map $limited $limit_key {{ 0 \"\"; 1 $binary_remote_addr; }}`, and `limit_req_zone $limit_key …` / `limit_conn_zone $limit_key …` (nginx does not count requests whose key is empty).",
+                c.file, r.what
+            ),
+            ("sshd", _) => format!(
+                "sshd dropped the scanner {whom} past MaxStartups ({}): raise `MaxStartups` in sshd_config on {} for the scan (e.g. `100:30:200`, then reload sshd); sshd has no per-address exemption.",
+                c.file, case.host
             ),
             _ => format!(
                 "Exempt the scanner {whom} from the rate limit logged in {}.",
@@ -332,6 +400,13 @@ fn ban_advice(case: &PortCase, b: &portmortem_parsers::Ban, whom: &str, c: &Seen
         BanTool::Sshguard => format!(
             "Add the scanner {whom} to sshguard's whitelist (the WHITELIST_FILE of sshguard.conf, or `-w {ip}`) and lift the block before rescanning ({}).",
             c.file
+        ),
+        BanTool::Portsentry => format!(
+            "Add the scanner {whom} to PortSentry's IGNORE_FILE (portsentry.ignore) on {}, then undo its block before rescanning: remove {ip} from BLOCKED_FILE (portsentry.blocked.tcp/.udp) and lift what KILL_ROUTE or KILL_HOSTS_DENY did ({}: `ip route del {ip}` or the iptables rule it inserted, or the /etc/hosts.deny line naming {ip}); PortSentry blocks never expire on their own.",
+            case.host,
+            b.scope
+                .as_deref()
+                .map_or_else(|| c.file.to_string(), |s| format!("{}, via {s}", c.file)),
         ),
         BanTool::Other(tool) => {
             format!("Whitelist the scanner {whom} in {tool} and lift the ban before rescanning.")

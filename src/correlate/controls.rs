@@ -294,6 +294,281 @@ pub(super) fn junos_allow(
     )
 }
 
+/// AWS: a VPC flow log REJECT is a security group (stateful, allow-only) or a network ACL
+/// (stateless, numbered rules, deny entries) of the interface the record names; from v11 the
+/// `reject-reason` `BPA` names VPC Block Public Access instead.
+pub(super) fn aws_vpc_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    rule: Option<&str>,
+) -> String {
+    let cidr = host_prefix(addr, ip);
+    let eni = rule
+        .and_then(|r| r.split_whitespace().next())
+        .filter(|r| r.starts_with("eni-"));
+    if rule.is_some_and(|r| r.contains("(BPA)") || r == "BPA") {
+        return format!(
+            "VPC Block Public Access rejected it (reject-reason BPA): exclude the VPC or subnet of {} from it (`aws ec2 create-vpc-block-public-access-exclusion --subnet-id SUBNET_ID --internet-gateway-exclusion-mode allow-bidirectional`), or scan from inside the VPC",
+            eni.unwrap_or("the interface")
+        );
+    }
+    let (range, proto) = (case.port, proto_word(case));
+    let v6 = ip.is_some_and(|a| a.is_ipv6());
+    format!(
+        "find the security groups and network ACL of {} (`aws ec2 describe-network-interfaces --network-interface-ids {}`), then allow it in the security group (`aws ec2 authorize-security-group-ingress --group-id SG_ID --ip-permissions IpProtocol={proto},FromPort={range},ToPort={range},{}=[{{CidrIp{}={cidr}}}]`) and, if the subnet's network ACL denies it, add an allow entry numbered below that deny (`aws ec2 create-network-acl-entry --network-acl-id ACL_ID --ingress --rule-number 90 --protocol {proto} --port-range From={range},To={range} --{} {cidr} --rule-action allow`)",
+        eni.unwrap_or("the interface"),
+        eni.unwrap_or("ENI_ID"),
+        if v6 { "Ipv6Ranges" } else { "IpRanges" },
+        if v6 { "v6" } else { "" },
+        if v6 { "ipv6-cidr-block" } else { "cidr-block" },
+    )
+}
+
+/// Windows Defender Firewall: an inbound allow rule for the scanner. Block rules outrank allow
+/// rules there, so an explicit block rule that names the scanner must be changed instead.
+pub(super) fn winfw_allow(case: &PortCase, addr: &str) -> String {
+    let proto = proto_word(case).to_ascii_uppercase();
+    format!(
+        "on {}, `New-NetFirewallRule -DisplayName \"Allow vulnerability scanner\" -Direction Inbound -Action Allow -RemoteAddress {addr} -Protocol {proto} -LocalPort {}` (or `netsh advfirewall firewall add rule name=\"Allow vulnerability scanner\" dir=in action=allow remoteip={addr} protocol={proto} localport={}`); an explicit block rule wins over any allow rule in Windows Firewall, so if one matches the scanner (`Get-NetFirewallRule -Action Block -Enabled True`), take the scanner out of its remote addresses instead",
+        case.host, case.port, case.port
+    )
+}
+
+/// The vendor and product a CEF or LEEF record names in its header.
+pub(super) fn cef_device(text: &str) -> Option<(String, String)> {
+    if let Some((_, rec)) = text.split_once("LEEF:") {
+        let l = portmortem_parsers::siem::leef::parse(rec).ok()?;
+        return Some((l.vendor.to_string(), l.product.to_string()));
+    }
+    let rec =
+        portmortem_parsers::siem::cef::start(text.split_once("CEF:").map_or(text, |(_, r)| r))
+            .or_else(|| portmortem_parsers::siem::cef::start(text))?;
+    let c = portmortem_parsers::siem::cef::parse(rec).ok()?;
+    Some((c.vendor, c.product))
+}
+
+/// A device known only by the CEF it wrote: name it, and say where its exception lives when the
+/// vendor is one we know.
+pub(super) fn cef_exception(text: &str, addr: &str, ips: bool, sid: Option<u64>) -> String {
+    let (vendor, product) =
+        cef_device(text).unwrap_or_else(|| ("the vendor".into(), "device".into()));
+    let sid = sid.map(|s| format!(" {s}")).unwrap_or_default();
+    match (vendor.as_str(), ips) {
+        ("Ubiquiti", true) => format!(
+            "{vendor} {product} (CEF): add {addr} to the IPS allow list (Settings > Security > Intrusion Prevention > Allow List; older releases: Threat Management > Allow List), or suppress signature{sid} for it"
+        ),
+        ("Ubiquiti", false) => format!(
+            "{vendor} {product} (CEF): a firewall rule allowing {addr} above the one that blocked it (Settings > Security > Firewall / Traffic Rules)"
+        ),
+        (_, true) => format!(
+            "{vendor} {product} (the device that wrote the SIEM record): an IPS exception or allow-list entry for {addr}, or a suppression of signature{sid} for it"
+        ),
+        (_, false) => format!(
+            "{vendor} {product} (the device that wrote the SIEM record): an allow rule for {addr} ahead of the rule that denied it"
+        ),
+    }
+}
+
+/// The RouterOS chain a firewall line names (`… drop-tcp input: in:…` → `input`).
+pub(super) fn mikrotik_chain(text: &str) -> Option<&str> {
+    let head = &text[..text.find(": in:")?];
+    head.rsplit(' ').next().filter(|c| !c.is_empty())
+}
+
+pub(super) fn mikrotik_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    text: &str,
+) -> String {
+    let family = if ip.is_some_and(|a| a.is_ipv6()) {
+        "ipv6"
+    } else {
+        "ip"
+    };
+    format!(
+        "on the RouterOS device, an accept rule for it at the top of chain {chain}: `/{family} firewall filter add chain={chain} src-address={addr} protocol={} dst-port={} action=accept place-before=0 comment=\"vulnerability scanner\"` (or an address list `scanners` accepted ahead of the drop rule)",
+        proto_word(case),
+        case.port,
+        chain = mikrotik_chain(text).unwrap_or("input"),
+    )
+}
+
+/// Proxmox VE: the chain in the rule (`PVEFW-HOST-IN policy DROP`, `tap101i0-IN REJECT`) says
+/// whether the host's or a guest's firewall dropped it, and so which `.fw` file takes the rule.
+pub(super) fn proxmox_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> String {
+    let chain = rule
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_default();
+    let file = match chain
+        .strip_prefix("tap")
+        .and_then(|t| t.split_once('i'))
+        .map(|(vmid, _)| vmid)
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Some(vmid) => format!("the guest's /etc/pve/firewall/{vmid}.fw"),
+        None if chain.starts_with("PVEFW-HOST") => "the node's /etc/pve/nodes/NODE/host.fw".into(),
+        None => {
+            "/etc/pve/firewall/cluster.fw (or the host.fw / VMID.fw of the chain that logged it)"
+                .into()
+        }
+    };
+    format!(
+        "in the Proxmox VE firewall, a rule in the [RULES] section of {file}: `IN ACCEPT -source {addr} -p {} -dport {} # vulnerability scanner` above the rules that drop it (or add {addr} to an IPSet such as `[IPSET scanners]` in cluster.fw and accept `+scanners`)",
+        proto_word(case),
+        case.port
+    )
+}
+
+/// A FortiOS log field (`srcintf="wan1"`).
+fn forti_field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    portmortem_parsers::firewall::fortigate::pairs(text)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !v.is_empty())
+}
+
+pub(super) fn fortigate_allow(
+    case: &PortCase,
+    addr: &str,
+    ip: Option<IpAddr>,
+    text: &str,
+) -> String {
+    let (from, to) = (
+        forti_field(text, "srcintf").unwrap_or("SRC-INTF"),
+        forti_field(text, "dstintf").unwrap_or("DST-INTF"),
+    );
+    let policy = forti_field(text, "policyid").filter(|p| *p != "0");
+    let subnet = if ip.is_some_and(|a| a.is_ipv6()) {
+        format!("config firewall address6`, `edit \"scanner\"`, `set ip6 {addr}/128")
+    } else {
+        format!("config firewall address`, `edit \"scanner\"`, `set subnet {addr} 255.255.255.255")
+    };
+    format!(
+        "on the FortiGate, `{subnet}`, `end`; then a policy accepting it ahead of {}: `config firewall policy`, `edit 0`, `set srcintf \"{from}\"`, `set dstintf \"{to}\"`, `set srcaddr \"scanner\"`, `set dstaddr \"all\"`, `set service \"ALL\"`, `set schedule \"always\"`, `set action accept`, `next`, `end`{} (port {}/{})",
+        policy.map_or_else(
+            || "the implicit deny (policy 0)".to_string(),
+            |p| format!("policy {p}")
+        ),
+        policy
+            .map(|p| format!(", then `move NEW-ID before {p}`"))
+            .unwrap_or_default(),
+        case.port,
+        proto_word(case)
+    )
+}
+
+pub(super) fn fortigate_ips_exempt(addr: &str, text: &str, sid: Option<u64>) -> String {
+    if forti_field(text, "subtype") == Some("anomaly") {
+        return format!(
+            "the FortiGate DoS policy that matched it ('{}'): leave the scanner out of its source addresses (`config firewall DoS-policy`, its `set srcaddr`), or raise that anomaly's threshold (`config anomaly`, `edit \"{}\"`, `set threshold N`)",
+            forti_field(text, "policyid").unwrap_or("DoS policy"),
+            forti_field(text, "attack").unwrap_or("ANOMALY"),
+        );
+    }
+    let sensor = forti_field(text, "profile").unwrap_or("SENSOR");
+    format!(
+        "an exemption in the FortiGate IPS sensor '{sensor}': `config ips sensor`, `edit \"{sensor}\"`, `config entries`, `edit ENTRY`{}, `config exempt-ip`, `edit 0`, `set src-ip {addr} 255.255.255.255`, `next`, `end`, `next`, `end`, `end`",
+        sid.map(|s| format!(" (the entry holding rule {s})"))
+            .unwrap_or_default()
+    )
+}
+
+/// The control behind an ECS document: its `observer.vendor`/`observer.product`.
+pub(super) fn ecs_exception(text: &str, addr: &str, ips: bool) -> String {
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let v = v.get("_source").cloned().unwrap_or(v);
+    let get = |k: &str| {
+        v.get(k)
+            .or_else(|| {
+                v.get("observer")
+                    .and_then(|o| o.get(k.trim_start_matches("observer.")))
+            })
+            .and_then(|x| x.as_str())
+            .map(str::to_string)
+    };
+    let device = [get("observer.vendor"), get("observer.product")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let device = if device.is_empty() {
+        "the device named by the document's observer fields".to_string()
+    } else {
+        device
+    };
+    if ips {
+        format!("{device} (exported as ECS): an IPS exception or allow-list entry for {addr}")
+    } else {
+        format!(
+            "{device} (exported as ECS): an allow rule for {addr} ahead of the rule that denied it"
+        )
+    }
+}
+
+/// pf: a `pass quick` for the scanner ahead of the block rule, on the interface the log names
+/// (`rule 3 on em0`).
+pub(super) fn pf_allow(
+    case: &PortCase,
+    addr: &str,
+    dst: Option<IpAddr>,
+    rule: Option<&str>,
+) -> String {
+    let iface = rule.and_then(|r| r.rsplit_once(" on ")).map(|(_, i)| i);
+    format!(
+        "in /etc/pf.conf, ahead of the block ({}): `pass in quick{} proto {} from {addr} to {} port {}` (or `table <scanners> {{ {addr} }}` and `pass in quick from <scanners>`), then `pfctl -f /etc/pf.conf`; `pfctl -vvsr` shows which rule number {} is",
+        rule.unwrap_or("the rule that logged it"),
+        iface.map(|i| format!(" on {i}")).unwrap_or_default(),
+        proto_word(case),
+        dst.map_or_else(|| case.host.clone(), |d| d.to_string()),
+        case.port,
+        rule.and_then(|r| r.split(" on ").next())
+            .unwrap_or("the block"),
+    )
+}
+
+/// Sophos Firewall: an allow rule above the one that denied it (its ID from the log).
+pub(super) fn sophos_allow(case: &PortCase, addr: &str, rule: Option<&str>) -> String {
+    format!(
+        "on the Sophos Firewall, a firewall rule allowing it above {} (Protect > Rules and policies > Add firewall rule: source {addr} as an IP host object, destination {} service {}/{}, action Accept), and exempt the scanner host from the IPS policy of that rule if IDP logged it too",
+        rule.map_or_else(
+            || "the rule that denied it".to_string(),
+            |r| format!("{r}, which denied it")
+        ),
+        case.host,
+        proto_word(case).to_ascii_uppercase(),
+        case.port
+    )
+}
+
+/// Check Point: an access rule above the one that dropped it, in the layer the log names; or a
+/// Threat Prevention exception.
+pub(super) fn checkpoint_allow(
+    case: &PortCase,
+    addr: &str,
+    rule: Option<&str>,
+    ips: Option<&str>,
+) -> String {
+    match ips {
+        Some(protection) => format!(
+            "in SmartConsole, a Threat Prevention exception for source {addr} (Security Policies > Threat Prevention > Exceptions, protection '{protection}' or any, action Detect/Inactive), then install the policy"
+        ),
+        None => format!(
+            "in SmartConsole, a host object for {addr} and an access rule above {}: source that host, destination {}, services {}/{}, action Accept (`mgmt_cli add access-rule layer \"Network\" position top source SCANNER destination {} service any action Accept`), then install the policy",
+            rule.map_or_else(
+                || "the rule that dropped it".to_string(),
+                |r| format!("'{r}'")
+            ),
+            case.host,
+            proto_word(case),
+            case.port,
+            case.host,
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

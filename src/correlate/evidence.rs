@@ -128,7 +128,12 @@ pub fn collect(c: &Ctx<'_, '_>, ps: Option<&PortService>) -> (Vec<Candidate>, Ve
             }
             EventKind::RateLimit(r)
                 if r.src.is_some_and(|s| c.scanner(s))
-                    && r.dport.is_none_or(|p| p == case.port)
+                    && match (r.dport, &r.service) {
+                        (Some(p), _) => p == case.port,
+                        // A daemon's own limit covers the ports that daemon serves.
+                        (None, Some(svc)) => daemon_serves(svc, case.port, ps),
+                        (None, None) => true,
+                    }
                     && c.dst_ok(r.dst, i) =>
             {
                 rate.push(i)
@@ -279,6 +284,13 @@ fn ban_concerns(c: &Ctx<'_, '_>, i: usize) -> bool {
 /// The last ban or shun of the scanner placed before the recheck, not expired nor lifted by then,
 /// that covers the port. A fail2ban jail covers its service's ports ([`jail_ports`]); every other
 /// tool's ban is host-wide.
+/// Does the daemon `svc` serve `port` (the port's mapped service, else the daemon's defaults)?
+fn daemon_serves(svc: &str, port: u16, ps: Option<&PortService>) -> bool {
+    let f = family(svc);
+    ps.is_some_and(|ps| ps.families.contains(&f))
+        || super::services::default_ports(&f).contains(&port)
+}
+
 fn ban_candidate(c: &Ctx<'_, '_>) -> Option<Candidate> {
     let events = c.w.input.events;
     let mut best: Option<Candidate> = None;

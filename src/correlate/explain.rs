@@ -146,6 +146,9 @@ pub fn summary(c: &Ctx<'_, '_>, cand: &Candidate) -> String {
                 OverloadKind::SynCookies => "SYN flooding (sending cookies)",
                 OverloadKind::SynDrop => "SYN flooding (dropping requests)",
                 OverloadKind::ConntrackFull => "a full conntrack table (dropping packets)",
+                OverloadKind::ConnectionLimit => {
+                    "sshd throttling unauthenticated connections (MaxStartups)"
+                }
             };
             format!("{} reported {what} {}", case.host, span(c, &cand.evidence))
         }

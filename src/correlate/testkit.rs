@@ -159,6 +159,7 @@ pub fn rate(src: &str, dst: &str, dport: u16) -> EventKind {
         dst: Some(ip(dst)),
         dport: Some(dport),
         what: "UFW LIMIT BLOCK".into(),
+        service: None,
     })
 }
 

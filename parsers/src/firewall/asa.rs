@@ -247,6 +247,7 @@ fn drop_rate(msg: &str) -> EventKind {
         dst: None,
         dport: None,
         what: format!("threat-detection {head}"),
+        service: None,
     })
 }
 

@@ -2,19 +2,39 @@
 //!
 //! - [`asa`]: Cisco ASA / FTD (and PIX / FWSM) `%ASA-4-106023:`-style messages: ACL and
 //!   connection denies → `FirewallDeny`, threat detection → `RateLimit` / `IpsAlert`, shuns → `Ban`.
+//! - [`checkpoint`]: Check Point Log Exporter (`CheckPoint` app, `key:"value";` record) → drops,
+//!   rejects, Threat Prevention blocks.
+//! - [`fortigate`]: FortiOS key=value traffic denies → `FirewallDeny`, `server-rst` → `Flow`, IPS /
+//!   anomaly → `IpsAlert`.
+//! - [`pf`]: OpenBSD/FreeBSD pf log as tcpdump prints it (a format of its own, and relayed with
+//!   `logger -t pf`) → `FirewallDeny`.
 //! - [`pfsense`]: pfSense / OPNsense `filterlog` CSV → `FirewallDeny`.
 //! - [`paloalto`]: PAN-OS CSV `TRAFFIC` denies → `FirewallDeny`, `THREAT` → `IpsAlert`.
 //! - [`juniper`]: Junos SRX `RT_FLOW_SESSION_DENY` (plain and structured-data) → `FirewallDeny`,
 //!   `RT_SCREEN_*` → `IpsAlert`.
+//! - [`mikrotik`]: RouterOS firewall lines (`drop-tcp input: in:… proto TCP (SYN), SRC->DST`) → `FirewallDeny`
+//!   when the log prefix names the action.
+//! - [`proxmox`]: Proxmox VE `pve-firewall.log` (a file format of its own, netfilter fields) →
+//!   `FirewallDeny`.
+//! - [`sophos`]: Sophos Firewall (XG / SFOS) key=value: denied rules → `FirewallDeny`, IDP →
+//!   `IpsAlert`.
+//! - [`winfw`]: Windows Firewall `pfirewall.log` (a file format of its own, W3C `#Fields:`) → `FirewallDeny`.
 //!
 //! The syslog framing is already read when these run; which vendor a message belongs to is decided
 //! by the payload registry ([`crate::syslog::payload`]) from its tag or first bytes, so that every
 //! other line pays a couple of byte comparisons.
 
 pub mod asa;
+pub mod checkpoint;
+pub mod fortigate;
 pub mod juniper;
+pub mod mikrotik;
 pub mod paloalto;
+pub mod pf;
 pub mod pfsense;
+pub mod proxmox;
+pub mod sophos;
+pub mod winfw;
 
 use std::net::IpAddr;
 

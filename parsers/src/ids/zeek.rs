@@ -74,7 +74,7 @@ pub fn looks_like_conn(line: &[u8]) -> bool {
 }
 
 /// `1320279554.496300` (epoch seconds) or an ISO 8601 time (`JSON::TS_ISO8601`).
-fn ts(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
+pub(crate) fn ts(s: &str, ctx: &TimeContext) -> Option<DateTime<Utc>> {
     if let Ok(f) = s.parse::<f64>() {
         if !f.is_finite() {
             return None;

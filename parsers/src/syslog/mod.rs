@@ -17,6 +17,7 @@ pub mod header;
 pub mod kernel;
 pub mod netfilter;
 pub mod payload;
+pub mod ratelimit;
 pub mod systemd;
 pub mod windows;
 
@@ -146,15 +147,21 @@ pub fn parse_line(line: &[u8], ctx: &TimeContext) -> Result<Option<Event>, Parse
         .time
         .resolve(ctx)
         .ok_or(ParseError::Timestamp("invalid or nonexistent local time"))?;
-    // Junos RFC 5424 `structured-data` lines keep the event in the MSGID and SD, which the header
-    // skips: the Junos classifier gets the whole line when the message lost its `[junos@` element.
-    let body = if h.app.is_some_and(crate::firewall::juniper::is_junos_tag)
-        && memchr::memmem::find(h.msg, b"[junos@").is_none()
-        && memchr::memmem::find(line, b"[junos@").is_some()
-    {
-        line
-    } else {
-        h.msg
+    // Junos and Check Point (Log Exporter) RFC 5424 lines keep the event in the MSGID and SD,
+    // which the header skips: their classifier gets the whole line when the message lost it.
+    let sd_marker: Option<&[u8]> = match h.app {
+        Some(a) if crate::firewall::juniper::is_junos_tag(a) => Some(b"[junos@"),
+        Some(a) if crate::firewall::checkpoint::is_checkpoint_tag(a) => Some(b"action:\""),
+        _ => None,
+    };
+    let body = match sd_marker {
+        Some(m)
+            if memchr::memmem::find(h.msg, m).is_none()
+                && memchr::memmem::find(line, m).is_some() =>
+        {
+            line
+        }
+        _ => h.msg,
     };
     // Messages are nearly always valid UTF-8; the lossy fallback only allocates when they are not.
     let msg = String::from_utf8_lossy(body);

@@ -60,6 +60,7 @@ pub fn classify(tag_prefix: Option<&str>, msg: &str) -> Result<Option<EventKind>
             dst,
             dport,
             what: rule.unwrap_or_default(),
+            service: None,
         }),
         Verdict::Reject | Verdict::Drop => EventKind::FirewallDeny(FirewallDeny {
             action: if verdict == Verdict::Reject {
@@ -277,6 +278,7 @@ mod tests {
                 dst: Some(ip("192.0.2.10")),
                 dport: Some(22),
                 what: "UFW LIMIT BLOCK".into(),
+                service: None,
             })))
         );
     }
