@@ -93,15 +93,17 @@ fn fact(r: &ScanReport, h: Option<&ScanHost>, port: u16, proto: &Proto, shares: 
             },
         };
     }
+    // Found gone by the report's own recheck (Nessus 10919): that is its last word on the port
+    // (it was open earlier in the same scan, so it is also among the open ports).
+    if let Some(a) = h
+        .affected
+        .iter()
+        .find(|a| a.port == port && a.protocol == *proto)
+    {
+        return Fact::Gone(a.state, a.reason.clone());
+    }
     if h.open_ports.contains(&(port, proto.clone())) {
         return Fact::Open { ttl: own_ttl(h) };
-    }
-    if h.affected
-        .iter()
-        .any(|a| a.port == port && a.protocol == *proto)
-    {
-        // Already an affected port of this report (Nessus 10919).
-        return Fact::Unknown;
     }
     // nmap 7.9x lists the ports of each extraports reason.
     for x in &h.extra {
@@ -498,6 +500,41 @@ mod tests {
             got,
             vec![("192.0.2.10".into(), 443), ("192.0.2.11".into(), 80)]
         );
+    }
+
+    #[test]
+    fn a_port_a_nessus_recheck_already_lost_is_not_open_before() {
+        // Nessus saw 443 open, then its 10919 recheck found it gone: a rescan that finds it
+        // filtered adds nothing (the Nessus report already explains it); 22 open in both: nothing.
+        let mut nessus = ScanReport {
+            format: "nessus".into(),
+            hosts: vec![ScanHost {
+                name: "192.0.2.10".into(),
+                ip: "192.0.2.10".parse().ok(),
+                open_ports: vec![(22, Proto::Tcp), (443, Proto::Tcp)],
+                affected: vec![AffectedPort::new(443, Proto::Tcp, ScanState::Unresponsive)],
+                ..ScanHost::default()
+            }],
+            ..ScanReport::default()
+        };
+        nessus.started = DateTime::from_timestamp(500, 0);
+        let re = read(&nmap_doc(
+            5000,
+            &[
+                port(22, "open", "syn-ack", 63),
+                port(443, "filtered", "no-response", 0),
+            ]
+            .concat(),
+            "",
+        ));
+        let mut v = vec![nessus, re];
+        compare(&mut v, &["n.nessus".into(), "r.xml".into()]);
+        assert!(
+            v[1].hosts[0].affected.is_empty(),
+            "{:?}",
+            v[1].hosts[0].affected
+        );
+        assert_eq!(v[0].hosts[0].affected.len(), 1);
     }
 
     #[test]
