@@ -232,3 +232,43 @@ fn warnings_are_repeated_in_the_report() {
     let at = text.find("warnings (also on stderr):").expect(&text);
     assert!(text[at..].contains("gw01/*"), "{text}");
 }
+
+/// A deny whose local time happened twice (Europe/Berlin, 2026-10-25, 02:00–03:00 ran twice): read
+/// as the reading nearest the scan, said, and with lower confidence.
+#[test]
+fn a_time_in_the_dst_fold_lowers_confidence() {
+    let d = tempfile::tempdir().unwrap();
+    let at = |h, m| {
+        Utc.with_ymd_and_hms(2026, 10, 25, h, m, 0)
+            .unwrap()
+            .timestamp()
+    };
+    std::fs::write(
+        d.path().join("scan.nessus"),
+        nessus(&[Host {
+            ip: "192.0.2.10",
+            fqdn: "web01.example.org",
+            start: at(0, 20),
+            end: at(0, 50),
+            affected: &[(443, "www", "unresponsive")],
+        }]),
+    )
+    .unwrap();
+    std::fs::create_dir(d.path().join("web01")).unwrap();
+    std::fs::write(
+        d.path().join("web01/kern.log"),
+        "Oct 25 02:35:00 web01 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=40422 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0\n",
+    )
+    .unwrap();
+    let (code, r) = analyze_json(d.path(), &["--tz", "Europe/Berlin", "."]);
+    assert_eq!(code, 0, "{r:#}");
+    let p = port(&r, 443);
+    assert_eq!(p["verdict"], "blocked", "{p:#}");
+    assert_eq!(p["evidence"][0]["time"], "2026-10-25T00:35:00Z");
+    assert_eq!(p["confidence"], "medium", "{p:#}");
+    let e = p["explanation"].as_str().unwrap();
+    assert!(
+        e.contains("happened twice") && e.contains("2026-10-25T01:35:00Z"),
+        "{e}"
+    );
+}

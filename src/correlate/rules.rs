@@ -93,6 +93,11 @@ pub fn explain(w: &World<'_>, ci: usize) -> Finding {
             _ => {}
         }
     }
+    if let Some(said) = ambiguous_evidence(w, &evidence) {
+        explanation.push(' ');
+        explanation.push_str(&said);
+        confidence = confidence.lower();
+    }
     finish(
         case,
         Finding {
@@ -104,6 +109,29 @@ pub fn explain(w: &World<'_>, ci: usize) -> Finding {
             evidence,
         },
     )
+}
+
+/// A key evidence line whose local time happened twice (the autumn DST fold in its source's
+/// zone): it was read as the reading nearest the scan, but the other one is as possible, so the
+/// explanation says so and confidence is lowered.
+fn ambiguous_evidence(w: &World<'_>, evidence: &[usize]) -> Option<String> {
+    evidence.iter().take(3).find_map(|&i| {
+        let e = &w.input.events[i];
+        let src = &w.input.sources[e.source];
+        let tz: chrono_tz::Tz = src.tz.as_deref()?.parse().ok()?;
+        let local = e.event.time.with_timezone(&tz).naive_local();
+        use chrono::TimeZone;
+        match tz.from_local_datetime(&local) {
+            chrono::LocalResult::Ambiguous(a, b) => Some(format!(
+                "The time of {}:{} ({local} in {tz}) happened twice at the change from summer time; it was read as {}, the reading nearest the scan ({} is the other), so confidence is lowered.",
+                src.display,
+                e.line,
+                crate::correlate::candidate::fmt_t(e.event.time),
+                crate::correlate::candidate::fmt_t(if a.with_timezone(&chrono::Utc) == e.event.time { b.with_timezone(&chrono::Utc) } else { a.with_timezone(&chrono::Utc) })
+            )),
+            _ => None,
+        }
+    })
 }
 
 /// What every explanation adds at the end: how the scanner address was found when the report
